@@ -1,0 +1,203 @@
+"""Dates, parts of day and validity periods in Vietnamese news text.
+
+Vietnamese dates are day/month ("6/3" is 6 March). A date without a year gets the year of
+the article's publication (`year_source="published_at"`) when that is known, else it stays
+partial ("--03-06"). Today's date is never used.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from extractors.lexicons import load
+
+NAME = "dates"
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    day: int | None
+    month: int | None
+    year: int | None
+    part_of_day: str | None
+    relative: int | None = None  # days from the publication date (hôm qua = -1)
+    source: str = "dates.rule"
+
+
+@dataclass(frozen=True)
+class PeriodMention:
+    start: int
+    end: int
+    first: int
+    last: int
+    source: str = "dates.period"
+
+
+def _valid(day: int | None, month: int | None, year: int | None) -> bool:
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if year is not None and not 1900 <= year <= 2100:
+        return False
+    if day is not None:
+        if month is None or not 1 <= day <= 31:
+            return False
+        try:
+            dt.date(year or 2000, month, day)  # 2000 is a leap year: 29/2 stays possible
+        except ValueError:
+            return False
+    return True
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    y = int(text)
+    if y < 100:
+        y += 2000
+    return y
+
+
+@lru_cache(maxsize=1)
+def _patterns():
+    lex = load("dates")
+    pods = "|".join(regex.escape(p["word"]) for p in lex["part_of_day"])
+    weekday = "|".join(regex.escape(w) for w in lex["weekdays"])
+    pod_re = rf"(?P<pod>{pods})(?:\s+(?:nay|qua|mai))?"
+    lead = rf"(?:(?:{pod_re})\s+)?(?:(?:ngày|hôm)\s+)?(?:(?:{weekday})\s*,?\s*(?:ngày\s+)?)?(?:\(\s*)?"
+    numeric = regex.compile(
+        rf"(?<![\p{{L}}\p{{N}}/.-]){lead}"
+        r"(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})(?:\s*(?P=sep)\s*(?P<y>\d{4}))?"
+        r"(?![\p{N}]|[/.-]\d|\s*%)"
+    )
+    verbal = regex.compile(
+        rf"(?<![\p{{L}}\p{{N}}]){lead}(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s*(?:năm|,)\s*(?P<y>\d{{4}}))?(?!\p{{N}})"
+    )
+    month_year = regex.compile(
+        r"(?<![\p{L}\p{N}])tháng\s+(?P<m>\d{1,2})\s*(?:/|năm|-)\s*(?P<y>\d{4})(?!\p{N})"
+    )
+    relative = regex.compile(
+        rf"(?<!\p{{L}})(?:(?:{pod_re})\s+)?(?P<rel>"
+        + "|".join(sorted((regex.escape(r["phrase"]) for r in lex["relative_days"]), key=len, reverse=True))
+        + r")(?!\p{L})"
+    )
+    pod_only = regex.compile(rf"(?<!\p{{L}})(?P<pod>{pods})\s+(?P<w>nay|hôm nay)(?!\p{{L}})")
+    period = regex.compile(
+        r"(?<!\p{L})(?P<lead>giai đoạn|năm học|nhiệm kỳ|thời kỳ|niên khóa|từ năm|thời hạn)?\s*"
+        r"(?P<a>(?:19|20)\d{2})\s*(?:-|–|—|đến|tới|/)\s*(?P<b>(?:19|20)\d{2})(?!\p{N})"
+    )
+    pod_value = {p["word"]: p["value"] for p in lex["part_of_day"]}
+    rel_value = {r["phrase"]: r["offset"] for r in lex["relative_days"]}
+    return numeric, verbal, month_year, relative, pod_only, period, pod_value, rel_value
+
+
+def extract_dates(folded: str, start: int = 0, end: int | None = None) -> list[DateMention]:
+    """Date mentions in `folded[start:end]` (folded text: lower case, same offsets)."""
+    numeric, verbal, month_year, relative, pod_only, _period, pod_value, rel_value = _patterns()
+    end = len(folded) if end is None else end
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for pat, source in ((verbal, "dates.verbal"), (numeric, "dates.numeric")):
+        for m in pat.finditer(folded, start, end):
+            d, mo, y = int(m.group("d")), int(m.group("m")), _year(m.group("y"))
+            if source == "dates.numeric" and m.group("sep") == "." and not (m.group("pod") or "ngày" in m.group(0) or "hôm" in m.group(0)):
+                continue  # "13.5" alone is a number, not a date
+            if not _valid(d, mo, y) or not free(m.start(), m.end()):
+                continue
+            pod = pod_value.get(m.group("pod")) if m.group("pod") else None
+            out.append(DateMention(m.start(), m.end(), d, mo, y, pod, source=source))
+            taken.append((m.start(), m.end()))
+    for m in month_year.finditer(folded, start, end):
+        mo, y = int(m.group("m")), _year(m.group("y"))
+        if _valid(None, mo, y) and free(m.start(), m.end()):
+            out.append(DateMention(m.start(), m.end(), None, mo, y, None, source="dates.month_year"))
+            taken.append((m.start(), m.end()))
+    for m in relative.finditer(folded, start, end):
+        if free(m.start(), m.end()):
+            pod = pod_value.get(m.group("pod")) if m.group("pod") else None
+            out.append(DateMention(m.start(), m.end(), None, None, None, pod,
+                                   relative=rel_value[m.group("rel")], source="dates.relative"))
+            taken.append((m.start(), m.end()))
+    for m in pod_only.finditer(folded, start, end):
+        if free(m.start(), m.end()):
+            out.append(DateMention(m.start(), m.end(), None, None, None, pod_value[m.group("pod")],
+                                   relative=0, source="dates.relative"))
+            taken.append((m.start(), m.end()))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def extract_periods(folded: str, start: int = 0, end: int | None = None) -> list[PeriodMention]:
+    period = _patterns()[5]
+    out = []
+    for m in period.finditer(folded, start, len(folded) if end is None else end):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if not a < b <= a + 50:
+            continue  # "2025 - 2019" is not a period; neither is a 200-year span
+        s = m.start("lead") if m.group("lead") else m.start("a")
+        out.append(PeriodMention(s, m.end(), a, b))
+    return out
+
+
+def resolve(mention: DateMention, published: str | None) -> tuple[str | None, str]:
+    """ISO value and year source of a date mention, anchored to the publication date."""
+    pub = None
+    if published:
+        try:
+            pub = dt.date.fromisoformat(published[:10])
+        except ValueError:
+            pub = None
+    if mention.relative is not None:
+        if pub is None:
+            return None, "unknown"
+        return (pub + dt.timedelta(days=mention.relative)).isoformat(), "published_at"
+    if mention.month is None:
+        return None, "unknown"
+    if mention.year is not None:
+        if mention.day is None:
+            return f"{mention.year:04d}-{mention.month:02d}", "text"
+        return f"{mention.year:04d}-{mention.month:02d}-{mention.day:02d}", "text"
+    if mention.day is None:
+        return None, "unknown"
+    if pub is not None:
+        year = pub.year
+        # an event told in January about "28/12" happened the year before
+        if mention.month - pub.month > 6:
+            year -= 1
+        if _valid(mention.day, mention.month, year):
+            return f"{year:04d}-{mention.month:02d}-{mention.day:02d}", "published_at"
+    return f"--{mention.month:02d}-{mention.day:02d}", "unknown"
+
+
+_PRINTED = regex.compile(
+    r"(?:(?P<h1>\d{1,2})[:h](?P<mi1>\d{2})\s*(?:,\s*)?(?:(?:thứ\s+\p{L}+|chủ nhật)\s*,?\s*)?(?:ngày\s+)?"
+    r"(?P<d1>\d{1,2})[/-](?P<m1>\d{1,2})[/-](?P<y1>\d{4}))"
+    r"|(?:(?:(?:thứ\s+\p{L}+|chủ nhật)\s*,?\s*)?(?:ngày\s+)?(?P<d2>\d{1,2})[/-](?P<m2>\d{1,2})[/-](?P<y2>\d{4})"
+    r"\s*(?:,|-|lúc)?\s*(?P<h2>\d{1,2})[:h](?P<mi2>\d{2})(?:\s*\(?GMT\s*\+\s*7\)?)?)",
+    regex.IGNORECASE,
+)
+
+
+def parse_printed_datetime(line: str) -> tuple[str, tuple[int, int]] | None:
+    """A printed publication time ("13:44 25/03/2023", "6:20, Thứ Sáu, 14-7-2023") → ISO minute."""
+    m = _PRINTED.search(line)
+    if not m:
+        return None
+    g = m.groupdict()
+    sfx = "1" if g["d1"] else "2"
+    d, mo, y = int(g["d" + sfx]), int(g["m" + sfx]), int(g["y" + sfx])
+    h, mi = int(g["h" + sfx]), int(g["mi" + sfx])
+    if not _valid(d, mo, y) or h > 23 or mi > 59:
+        return None
+    rest = (line[: m.start()] + line[m.end():]).strip(" ,-|")
+    if len(rest.split()) > 5:
+        return None  # a sentence that happens to contain a time, not a dateline
+    return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}", (m.start(), m.end())

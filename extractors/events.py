@@ -1,0 +1,153 @@
+"""Signing events: triggers (ký kết, ký, kết nghĩa, giao ước thi đua) and their senses.
+
+A trigger is a signing when it is not one of the other senses of "ký" (đăng ký, thư ký,
+chữ ký, ký túc xá, ký quyết định …) and a signed document or programme stands near it
+(thỏa thuận, biên bản ghi nhớ, hợp đồng, hiệp định …) or it is a ceremony ("lễ ký kết").
+Each mention carries the clause it sits in, the document words around it (→ type), and the
+aspect/time cues before it (→ status).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import regex
+
+from extractors.lexicons import load
+from pipeline.document import Document, Span
+
+NAME = "events"
+REQUIRES = ["sentences"]
+ASSIGNS = "events"
+
+
+@dataclass
+class EventMention:
+    trigger: tuple[int, int]
+    sentence: tuple[int, int]
+    clause: tuple[int, int]
+    doc_type: str | None
+    doc_priority: int
+    doc_span: tuple[int, int] | None
+    cue: str  # "signed" | "planned" | "referenced"
+    anaphoric: bool
+    personal: bool
+    rule: str
+    extras: dict = field(default_factory=dict)
+
+
+def _c(p: str) -> regex.Pattern[str]:
+    return regex.compile(p, regex.V1)
+
+
+@lru_cache(maxsize=1)
+def _lex():
+    lex = load("events")
+    return {
+        "triggers": [(t["id"], _c(r"(?<!\p{L})(?:" + t["pattern"] + r")(?!\p{L})")) for t in lex["triggers"]],
+        "neg_before": [_c("(?:" + p + ")") for p in lex["negative_before"]],
+        "neg_after": [_c(p) for p in lex["negative_after"]],
+        "docs": [(d["id"], _c(r"(?<!\p{L})(?:" + d["pattern"] + r")(?!\p{L})"), d["type"], d["priority"]) for d in lex["documents"]],
+        "planned_before": [_c(p) for p in lex["planned_before"]],
+        "planned_after": [_c(p) for p in lex["planned_after"]],
+        "ref_before": [_c(p) for p in lex["referenced_before"]],
+        "ref_after": [_c(p) for p in lex["referenced_after"]],
+        "anaphoric": [_c("(?:" + p + ")") for p in lex["anaphoric_before"]],
+        "personal": _c("(?<!\\p{L})(?:" + "|".join(lex["personal_contract_cues"]) + ")(?!\\p{L})"),
+        "window": lex["document_window"],
+        "witness": [_c(p) for p in lex["witness_cues"]],
+        "organiser": [_c(p) for p in lex["organiser_cues"]],
+    }
+
+
+def clause_bounds(folded: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
+    """The ';'-separated part of the sentence around `pos`."""
+    s, e = sent
+    left = folded.rfind(";", s, pos)
+    right = folded.find(";", pos, e)
+    return (left + 1 if left >= 0 else s), (right if right >= 0 else e)
+
+
+def document_near(folded: str, lo: int, hi: int, trig: tuple[int, int]) -> tuple[str, int, tuple[int, int]] | None:
+    """The best document word in folded[lo:hi]; nearest after the trigger breaks ties."""
+    best = None
+    for _id, pat, typ, prio in _lex()["docs"]:
+        for m in pat.finditer(folded, lo, hi):
+            dist = m.start() - trig[1] if m.start() >= trig[1] else (trig[0] - m.end()) + 40
+            key = (prio, -dist)
+            if best is None or key > best[0]:
+                best = (key, typ, prio, (m.start(), m.end()))
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
+
+
+def _status_cue(folded: str, clause: tuple[int, int], trig: tuple[int, int]) -> str:
+    lex = _lex()
+    before = folded[max(clause[0], trig[0] - 120):trig[0]]
+    after = folded[trig[1]:min(clause[1], trig[1] + 60)]
+    if any(p.search(before) for p in lex["ref_before"]) or any(p.search(after) for p in lex["ref_after"]):
+        return "referenced"
+    if any(p.search(before) for p in lex["planned_before"]) or any(p.search(after) for p in lex["planned_after"]):
+        return "planned"
+    return "signed"
+
+
+def extract(doc: Document) -> list[Span]:
+    lex = _lex()
+    f = doc.folded
+    out: list[Span] = []
+    for sent in doc.layer("sentences"):
+        s, e = sent.start, sent.end
+        seen_end = -1
+        for tid, pat in lex["triggers"]:
+            for m in pat.finditer(f, s, e):
+                if m.start() < seen_end:
+                    continue
+                before = f[max(s, m.start() - 25):m.start()]
+                after = f[m.end():min(e, m.end() + 25)]
+                if any(p.search(before) for p in lex["neg_before"]):
+                    continue
+                if any(p.search(after) for p in lex["neg_after"]):
+                    continue
+                clause = clause_bounds(f, (s, e), m.start())
+                w = lex["window"]
+                docw = document_near(f, max(clause[0], m.start() - w), min(clause[1], m.end() + w), (m.start(), m.end()))
+                ceremony = bool(regex.search(r"(lễ|buổi|hoạt động|việc)\s+$", f[max(s, m.start() - 12):m.start()]))
+                if tid in ("trig.ky", "trig.ky_ket") and docw is None and not ceremony:
+                    continue
+                if tid == "trig.ket_nghia" and regex.search(r"(anh em|em|chị em|lễ)\s+$", f[max(s, m.start() - 10):m.start()]):
+                    continue
+                anaphoric = any(p.search(f[max(s, m.start() - 80):m.start()]) for p in lex["anaphoric"])
+                personal = bool(lex["personal"].search(f, s, e))
+                cue = _status_cue(f, clause, (m.start(), m.end()))
+                typ, prio, dspan = docw if docw else (None, 0, None)
+                if tid == "trig.ket_nghia":
+                    typ, prio, dspan = "twinning", 85, (m.start(), m.end())
+                if tid == "trig.giao_uoc":
+                    typ, prio, dspan = "emulation_pact", 85, (m.start(), m.end())
+                mention = EventMention((m.start(), m.end()), (s, e), clause, typ, prio, dspan, cue,
+                                       anaphoric, personal, tid)
+                out.append(Span(m.start(), m.end(), "event", f"events.{tid}", mention))
+                seen_end = m.end()
+    out.sort(key=lambda sp: sp.start)
+    # "ký kết" and "ký" overlap: keep the first (longest) trigger at a position
+    dedup: list[Span] = []
+    for sp in out:
+        if dedup and sp.start < dedup[-1].end:
+            continue
+        dedup.append(sp)
+    return dedup
+
+
+def in_witness_context(folded: str, sent_start: int, pos: int) -> bool:
+    before = folded[max(sent_start, pos - 120):pos]
+    return any(p.search(before) for p in _lex()["witness"])
+
+
+def in_organiser_context(folded: str, lo: int, hi: int, span: tuple[int, int]) -> bool:
+    for p in _lex()["organiser"]:
+        for m in p.finditer(folded, lo, hi):
+            if m.start() <= span[0] and span[1] <= m.end():
+                return True
+    return False

@@ -1,0 +1,261 @@
+"""Organisation, country and province mentions, from lexicon heads + underthesea words/POS.
+
+A name opens on a capitalised organisation head (Sở, Phòng, Trường, Công ty, UBND …) and
+runs over its descriptor (capitalised words, acronyms, "và" inside the descriptor) and its
+locality (an administrative unit + a place, or a proper noun), and stops before a verb,
+a preposition, a new head, a title or a person's name. Coordinated lists after a plural
+head are expanded ("các Sở GDĐT: Hà Tĩnh, Quảng Bình và Quảng Ngãi"). Countries, blocs and
+capitals (metonymy: "Moscow" → Nga) come from the places lexicon; foreign companies the
+lexicons do not know come from underthesea's NER (B-ORG).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from extractors.lexicons import load
+from pipeline.document import Document, Span
+from pipeline.segment import Token, analyze
+from pipeline.textnorm import expand_abbreviations, fold
+
+NAME = "parties"
+REQUIRES = ["sentences"]
+ASSIGNS = "orgs"
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    canonical: str
+    kind: str
+    source: str
+    confidence: float
+    expanded: bool = False
+
+
+@lru_cache(maxsize=1)
+def _lex():
+    org = load("organisations")
+    places = load("places")
+    people = load("people")
+    heads = sorted(((fold(h["head"]), h["kind"], h["id"]) for h in org["heads"]), key=lambda x: -len(x[0]))
+    return {
+        "heads": heads,
+        "admin": {fold(a) for a in org["admin_units"]},
+        "inner": {fold(a) for a in org["inner_lowercase"]},
+        "countries": {fold(c): c for c in places["countries"] + places["blocs"]},
+        "capitals": {fold(k): v for k, v in places["capitals"].items()},
+        "provinces": {fold(p) for p in places["provinces"]},
+        "surnames": {fold(s) for s in people["surnames"]},
+        "titles": {fold(t) for t in people["titles"]},
+        "honorifics": {fold(h) for h in people["honorifics"]},
+        "collective": [fold(c) for c in org["collective_refs"]],
+    }
+
+
+def _is_cap(tok: Token) -> bool:
+    return tok.text[:1].isupper()
+
+
+def _is_acronym(tok: Token) -> bool:
+    letters = [c for c in tok.text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _is_proper(tok: Token) -> bool:
+    return tok.pos == "Np" and not _is_acronym(tok)
+
+
+def head_at(folded_text: str, tok: Token) -> tuple[str, str, str] | None:
+    for head, kind, hid in _lex()["heads"]:
+        if folded_text.startswith(head, tok.start):
+            after = tok.start + len(head)
+            if after >= len(folded_text) or not folded_text[after].isalpha():
+                return head, kind, hid
+    return None
+
+
+def is_person_name(tok: Token) -> bool:
+    parts = tok.text.split()
+    return (len(parts) >= 2 and fold(parts[0]) in _lex()["surnames"]
+            and all(p[:1].isupper() for p in parts) and fold(tok.text) not in _lex()["provinces"])
+
+
+def is_place(tok: Token) -> bool:
+    f = fold(tok.text)
+    lex = _lex()
+    return f in lex["provinces"] or f in lex["countries"] or f in lex["capitals"]
+
+
+def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None:
+    """Token range [i, j) of the organisation name opening at token i (a head)."""
+    lex = _lex()
+    h = head_at(doc.folded, toks[i])
+    if h is None or not doc.text[toks[i].start].isupper():
+        return None
+    head_end = toks[i].start + len(h[0])
+    j = i + 1
+    # a head may span several tokens ("Ủy ban" "nhân dân")
+    while j < len(toks) and toks[j].start < head_end:
+        j += 1
+    last_good = None
+    has_loc = False
+    pending = 0
+    if toks[i].end > head_end and doc.text[head_end:toks[i].end].strip()[:1].isupper():
+        last_good = i  # underthesea kept head and descriptor together ("Phòng Giáo dục và Đào tạo")
+    while j < len(toks):
+        t = toks[j]
+        f = fold(t.text)
+        nxt = toks[j + 1] if j + 1 < len(toks) else None
+        if last_good is not None and head_at(doc.folded, t) and _is_cap(t) and not _is_acronym(t):
+            break
+        if f in lex["titles"] or f in lex["honorifics"]:
+            break
+        if t.text == "(":
+            close = next((k for k in range(j + 1, min(j + 6, len(toks))) if toks[k].text == ")"), None)
+            if close is not None and last_good is not None and close + 1 < len(toks) and (
+                    fold(toks[close + 1].text) in lex["admin"] or _is_cap(toks[close + 1])) and not has_loc:
+                j = close + 1
+                continue
+            break
+        if _is_acronym(t) or t.pos == "Ny":
+            if has_loc and last_good is not None and not (j - last_good == 1 and toks[last_good].pos == "M"):
+                break
+            last_good, pending = j, 0
+        elif f in lex["admin"] and nxt is not None and _is_cap(nxt):
+            if has_loc:
+                break
+            has_loc = True
+            pending += 1
+        elif _is_cap(t) and t.pos not in ("CH",):
+            if is_person_name(t) and (has_loc or last_good is not None and _is_proper(toks[last_good])):
+                break
+            if has_loc and last_good is not None and _is_proper(toks[last_good]) and not is_place(t):
+                break
+            if _is_proper(t) or is_place(t):
+                has_loc = True
+            last_good, pending = j, 0
+        elif t.pos == "M" and last_good is not None and j - last_good == 1 and _is_proper(toks[last_good]) \
+                and regex.fullmatch(r"\d{1,2}", t.text):
+            last_good, pending = j, 0
+            break
+        elif f in ("và", "&") and not has_loc and nxt is not None and _is_cap(nxt) and not head_at(doc.folded, nxt):
+            pending += 1
+        elif not has_loc and pending < 3 and (f in lex["inner"] or (
+                t.pos in ("N", "A") and nxt is not None and (_is_cap(nxt) or fold(nxt.text) in lex["inner"])
+                and not head_at(doc.folded, nxt))) and f not in ("và", "với", "của", "các", "những", "cùng", "hai", "tại", "lễ"):
+            pending += 1
+        else:
+            break
+        j += 1
+    if last_good is None:
+        return None
+    return i, last_good + 1
+
+
+def _make(doc: Document, start: int, end: int, kind: str, source: str, conf: float,
+          name: str | None = None) -> Span:
+    name = name or doc.text[start:end]
+    canonical = expand_abbreviations(name)
+    return Span(start, end, "org", source, Org(name, canonical, kind, source, conf, name != doc.text[start:end]), conf)
+
+
+_LIST_SEP = regex.compile(r"\s*(?:,|;|\bvà\b|\bvới\b)\s*")
+
+
+def _expand_list(doc: Document, toks: list[Token], i: int, run: tuple[int, int], kind: str, hid: str) -> list[Span]:
+    """"các Sở GDĐT: Hà Tĩnh, Quảng Bình … và Quảng Ngãi" → one org per place."""
+    prefix = doc.folded[max(0, toks[i].start - 6):toks[i].start]
+    plural = bool(regex.search(r"(các|hai|ba|bốn|năm|\d+)\s+$", prefix))
+    base_end = toks[run[1] - 1].end
+    # the base name: head + descriptor, without a place
+    base_toks = []
+    for t in toks[run[0]:run[1]]:
+        if _is_proper(t) or is_place(t) or fold(t.text) in _lex()["admin"]:
+            break
+        base_toks.append(t)
+    if not base_toks:
+        return []
+    base = doc.text[toks[run[0]].start:base_toks[-1].end]
+    k = run[0] + len(base_toks)
+    if k < len(toks) and toks[k].text == ":":
+        k += 1
+    elif not plural:
+        # "Phòng GD&ĐT Đống Đa và Sóc Sơn": a bare list of places after one head
+        if not (run[1] < len(toks) and fold(toks[run[1]].text) in ("và", ",") and run[1] + 1 < len(toks)
+                and (_is_proper(toks[run[1] + 1]) or is_place(toks[run[1] + 1]))
+                and not head_at(doc.folded, toks[run[1] + 1]) and not is_person_name(toks[run[1] + 1])):
+            return []
+    admin_word = None
+    if k < len(toks) and fold(toks[k].text) in _lex()["admin"]:
+        admin_word = toks[k].text
+        k += 1
+    items: list[Span] = []
+    while k < len(toks):
+        t = toks[k]
+        if _is_cap(t) and (_is_proper(t) or is_place(t)) and not is_person_name(t) and not head_at(doc.folded, t):
+            name = f"{base} {admin_word} {t.text}" if admin_word else f"{base} {t.text}"
+            s0 = toks[run[0]].start if not items else t.start
+            sp = _make(doc, s0, t.end, kind, f"parties.list:{hid}", 0.85, name=name)
+            items.append(sp)
+            k += 1
+            if k < len(toks) and fold(toks[k].text) in (",", "và", ";"):
+                k += 1
+                continue
+        break
+    if len(items) >= 2:
+        return items
+    _ = base_end
+    return []
+
+
+def extract_orgs(doc: Document, sent: Span) -> list[Span]:
+    toks = analyze(doc, sent)
+    lex = _lex()
+    out: list[Span] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        h = head_at(doc.folded, t)
+        run = _org_run(doc, toks, i) if h else None
+        if run:
+            items = _expand_list(doc, toks, i, run, h[1], h[2])
+            if items:
+                out.extend(items)
+                i = max(run[1], max(toks.index(next(x for x in toks if x.start == s.start)) for s in items) + 1)
+                continue
+            s, e = toks[run[0]].start, toks[run[1] - 1].end
+            out.append(_make(doc, s, e, h[1], f"parties.head:{h[2]}", 0.9))
+            i = run[1]
+            continue
+        f = fold(t.text)
+        prev = fold(toks[i - 1].text) if i else ""
+        if _is_cap(t) and f in lex["countries"]:
+            kind = "country"
+            out.append(_make(doc, t.start, t.end, kind, "parties.country", 0.8))
+        elif _is_cap(t) and f in lex["capitals"] and prev not in ("tại", "ở", "đến", "tới", "thủ đô"):
+            cap = lex["capitals"][f]
+            sp = _make(doc, t.start, t.end, "country", "parties.capital", 0.6)
+            out.append(Span(sp.start, sp.end, "org", sp.source, Org(t.text, cap, "country", sp.source, 0.6), 0.6))
+        elif prev in lex["admin"] and i >= 1 and f in lex["provinces"] and doc.text[toks[i - 1].start].islower():
+            out.append(_make(doc, toks[i - 1].start, t.end, "province", "parties.province", 0.7))
+        elif t.ner.endswith("ORG") and _is_cap(t) and not is_person_name(t):
+            j = i + 1
+            while j < len(toks) and toks[j].ner == "I-ORG":
+                j += 1
+            out.append(_make(doc, t.start, toks[j - 1].end, "organisation", "parties.ner", 0.6))
+            i = j
+            continue
+        i += 1
+    return out
+
+
+def collective_refs(doc: Document, start: int, end: int) -> list[tuple[int, int, str]]:
+    """"hai Sở", "hai bên" … inside [start, end)."""
+    out = []
+    for ref in _lex()["collective"]:
+        for m in regex.finditer(r"(?<!\p{L})" + regex.escape(ref) + r"(?!\p{L})", doc.folded[start:end]):
+            out.append((start + m.start(), start + m.end(), ref))
+    return out

@@ -1,0 +1,102 @@
+"""People: signatories and witnesses, their titles and the organisation they speak for.
+
+Vietnamese news writes a person as "Ông Nguyễn Thế Sơn, Giám đốc Sở …" (honorific, name,
+title), "Cục trưởng Cục … Hoàng Hồng Giang" (title, organisation, name) or
+"PGS.TS Nguyễn Thanh Đề - Vụ trưởng …". Names are underthesea's proper-noun words; academic
+honorifics are stripped from the name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from extractors.lexicons import load
+from extractors.parties import is_person_name, is_place
+from pipeline.document import Document, Span
+from pipeline.segment import Token, analyze
+from pipeline.textnorm import fold
+
+NAME = "people"
+REQUIRES = ["sentences", "orgs"]
+ASSIGNS = "people"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    title: str | None
+    title_span: tuple[int, int] | None
+
+
+@lru_cache(maxsize=1)
+def _lex():
+    lex = load("people")
+    titles = sorted((fold(t) for t in lex["titles"]), key=len, reverse=True)
+    hons = sorted((fold(h) for h in lex["honorifics"]), key=len, reverse=True)
+    return titles, hons
+
+
+def _title_at(folded: str, pos: int) -> str | None:
+    for t in _lex()[0]:
+        if folded.startswith(t, pos):
+            end = pos + len(t)
+            if end >= len(folded) or not folded[end].isalpha():
+                return t
+    return None
+
+
+def _honorific_before(folded: str, tok: Token, sent_start: int) -> bool:
+    before = folded[max(sent_start, tok.start - 12):tok.start].rstrip()
+    return any(before.endswith(h) and (len(before) == len(h) or not before[-len(h) - 1].isalpha()) for h in _lex()[1])
+
+
+def extract_people(doc: Document, sent: Span) -> list[Span]:
+    toks = analyze(doc, sent)
+    f = doc.folded
+    out: list[Span] = []
+    for k, t in enumerate(toks):
+        if not t.text[:1].isupper() or t.pos not in ("Np", "N") or is_place(t) or sum(c.isupper() for c in t.text) > len(t.text.split()) + 1:
+            continue
+        hon = _honorific_before(f, t, sent.start)
+        title = None
+        tspan = None
+        # title before the name: scan back to a title word within the same clause
+        lo = t.start
+        for j in range(k - 1, max(-1, k - 14), -1):
+            if toks[j].text in (",", ";", ".", "(", ")", ":") or fold(toks[j].text) in ("và", "với", "cùng", "của"):
+                break
+            tt = _title_at(f, toks[j].start)
+            if tt:
+                lo = toks[j].start
+                title = doc.text[lo:toks[k - 1].end].strip(" ,-–")
+                tspan = (lo, toks[k - 1].end)
+                break
+        if title is None and hon:
+            # "Ông X, Giám đốc Sở Y" / "PGS.TS X - Vụ trưởng Vụ Y – Bộ Z"
+            m = regex.match(r"\s*(?:,|-|–|—)\s*", doc.text[t.end:sent.end])
+            if m:
+                pos = t.end + m.end()
+                tt = _title_at(f, pos)
+                if tt:
+                    stop = regex.search(r"\s(?:và|đã|cùng|đang|sẽ|vừa|ký|kí|trao|phát biểu|cho biết|bày tỏ)\s|[,;(]|\s[-–]\s(?=\p{Ll})", doc.text[pos:sent.end])
+                    end = pos + (stop.start() if stop else sent.end - pos)
+                    title = doc.text[pos:end].strip(" ,.")
+                    tspan = (pos, pos + len(doc.text[pos:end].rstrip(" ,.")))
+        if title is None and not (hon and (is_person_name(t) or t.pos == "Np")):
+            continue
+        if title is None and not hon:
+            continue
+        if not (is_person_name(t) or t.pos == "Np" or hon):
+            continue
+        out.append(Span(t.start, t.end, "person", "people.rule", Person(t.text, title, tspan)))
+    return out
+
+
+def title_word(title: str | None) -> str | None:
+    """The title itself, without the organisation ("Giám đốc Sở …" → "Giám đốc")."""
+    if not title:
+        return None
+    tt = _title_at(fold(title), 0)
+    return title[: len(tt)] if tt else title

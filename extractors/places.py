@@ -1,0 +1,38 @@
+"""The signing location: the place phrase after "tại" in the signing sentence."""
+from __future__ import annotations
+
+import regex
+
+from pipeline.document import Document, Span
+
+NAME = "places"
+REQUIRES = ["sentences"]
+ASSIGNS = "locations"
+
+_WORD = r"(?:[\p{Lu}\d][\p{L}\d.&'’-]*|tỉnh|thành phố|quận|huyện|thị xã|xã|phường|thủ đô|ở|của|và|Việt|-|–)"
+_TAI = regex.compile(rf"(?<!\p{{L}})(?:tại|ở)\s+(?P<loc>{_WORD}(?:\s+{_WORD}){{0,14}}(?:,\s+\p{{Lu}}[\p{{L}}]*(?:\s+\p{{Lu}}[\p{{L}}]*){{0,2}}(?=\s+(?:hôm|ngày|vào|sáng|chiều|tối|trưa)|[.;]|$))?)")
+_NOT_PLACE = regex.compile(r"^(Lễ|lễ|buổi|Buổi|Hội nghị|hội nghị|Diễn đàn|cuộc|Cuộc|Kỳ họp|phiên|Phiên|đây|Đây)\b")
+_TRAIL = regex.compile(r"(?:\s+(?:ở|của|và|-|–|tỉnh|thành phố|quận|huyện|thủ đô|xã|phường))+$")
+
+
+def extract_location(doc: Document, lo: int, hi: int) -> Span | None:
+    """The first "tại X" place phrase in text[lo:hi]."""
+    for m in _TAI.finditer(doc.text, lo, hi):
+        loc = m.group("loc")
+        if _NOT_PLACE.match(loc):
+            continue
+        trimmed = _TRAIL.sub("", loc).rstrip(" ,.-–")
+        if not trimmed or not trimmed[:1].isupper() and not trimmed.startswith(("tỉnh", "thành phố", "quận", "huyện", "thủ đô")):
+            continue
+        s = m.start("loc")
+        return Span(s, s + len(trimmed), "location", "places.tai", trimmed)
+    return None
+
+
+def extract(doc: Document) -> list[Span]:
+    out = []
+    for sent in doc.layer("sentences"):
+        sp = extract_location(doc, sent.start, sent.end)
+        if sp:
+            out.append(sp)
+    return out

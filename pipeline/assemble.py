@@ -1,0 +1,307 @@
+"""Assemble stage: group signing mentions into agreements and fill their fields.
+
+One agreement per signing: mentions that name two or more parties open or join an
+agreement (joined when their party sets overlap); mentions without their own parties
+("Tại lễ ký kết …", "hai bên đã ký …") add type, date, place and people to the nearest
+agreement. An agreement needs two parties; one with fewer is dropped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+import regex
+
+from extractors import clauses as clauses_x
+from extractors import dates as dates_x
+from extractors import events as events_x
+from extractors import places as places_x
+from extractors import relations as relations_x
+from extractors.parties import Org
+from extractors.people import Person, title_word
+from pipeline.document import Document, Span
+from pipeline.records import (
+    Agreement, Clause, DateValue, Party, PeriodValue, Relation, Signatory, TextSpan,
+)
+from pipeline.textnorm import name_key
+
+_QUOTED = regex.compile(r"[“\"]([^”\"\n]{4,200})[”\"]")
+
+
+@dataclass
+class Group:
+    mentions: list[Span] = field(default_factory=list)
+    weak: list[Span] = field(default_factory=list)
+    parties: list[Span] = field(default_factory=list)
+
+    def keys(self) -> set[str]:
+        return {party_key(p) for p in self.parties}
+
+
+def party_key(sp: Span) -> str:
+    org: Org = sp.value
+    return name_key(org.canonical if org.kind == "country" else org.name)
+
+
+def _orgs_in(doc: Document, lo: int, hi: int) -> list[Span]:
+    return [o for o in doc.layer("orgs") if lo <= o.start and o.end <= hi]
+
+
+def mention_parties(doc: Document, ev: Span) -> list[Span]:
+    m: events_x.EventMention = ev.value
+    if m.anaphoric:
+        return []
+    f = doc.folded
+    out: list[Span] = []
+    people_titles = [p for p in doc.layer("people") if m.clause[0] <= p.start < m.clause[1]]
+    for o in _orgs_in(doc, *m.clause):
+        before = f[max(m.clause[0], o.start - 8):o.start]
+        if regex.search(r"(tại|ở|đến|tới|sang)\s+$", before):
+            continue  # a place, not a party
+        if events_x.in_witness_context(f, max(m.clause[0], o.start - 120), o.start) and not (
+                o.start > ev.end and regex.search(r"(với|giữa)\s", f[ev.end:o.start])):
+            continue
+        if o.start > ev.end and not regex.search(r"(?<!\p{L})(với|giữa|cùng)(?!\p{L})", f[ev.end:o.start]) and (
+                o.start - ev.end > 60):
+            continue  # far in the object of the document, not a party
+        _ = people_titles
+        key = party_key(o)
+        if key and key not in {party_key(x) for x in out}:
+            out.append(o)
+    return out
+
+
+def _group(doc: Document, events: list[Span]) -> list[Group]:
+    groups: list[Group] = []
+    pending_weak: list[Span] = []
+    for ev in events:
+        ps = mention_parties(doc, ev)
+        if len(ps) < 2:
+            target = groups[-1] if groups else None
+            if target is not None:
+                target.weak.append(ev)
+                target.parties.extend(p for p in ps if party_key(p) not in target.keys())
+            else:
+                pending_weak.append(ev)
+            continue
+        keys = {party_key(p) for p in ps}
+        target = None
+        for g in groups:
+            shared = len(keys & g.keys())
+            if shared >= 2 or (shared >= 1 and (keys <= g.keys() or g.keys() <= keys)):
+                target = g
+                break
+        if target is None:
+            target = Group()
+            groups.append(target)
+            if pending_weak:
+                target.weak.extend(pending_weak)
+                pending_weak = []
+        target.mentions.append(ev)
+        target.parties.extend(p for p in ps if party_key(p) not in target.keys())
+    if not groups and pending_weak:
+        # parties named only through their representatives or a collective ("hai Sở")
+        g = Group(weak=pending_weak)
+        for ev in pending_weak:
+            g.parties.extend(p for p in _representative_orgs(doc, ev) if party_key(p) not in g.keys())
+        if len(g.parties) >= 2:
+            g.mentions.append(pending_weak[0])
+            g.weak = pending_weak[1:]
+            groups.append(g)
+    return groups
+
+
+def _representative_orgs(doc: Document, ev: Span) -> list[Span]:
+    m: events_x.EventMention = ev.value
+    out = []
+    for p in doc.layer("people"):
+        person: Person = p.value
+        if m.sentence[0] <= p.start < m.sentence[1] and person.title_span:
+            out.extend(o for o in _orgs_in(doc, *person.title_span))
+    return out
+
+
+def _pub_date(doc: Document) -> dt.date | None:
+    if not doc.published_at:
+        return None
+    try:
+        return dt.date.fromisoformat(doc.published_at[:10])
+    except ValueError:
+        return None
+
+
+def _date_for(doc: Document, sentences: list[tuple[int, int]], trig: Span) -> DateValue | None:
+    cands = []
+    for rank, (s, e) in enumerate(sentences):
+        for d in dates_x.extract_dates(doc.folded, s, e):
+            value, ysrc = dates_x.resolve(d, doc.published_at)
+            if value is None:
+                continue
+            dist = abs(d.start - trig.start) if rank == 0 else 10_000 * rank + d.start
+            cands.append((dist, d, value, ysrc))
+    if not cands:
+        return None
+    cands.sort(key=lambda c: c[0])
+    best = cands[0]
+    # a fuller form of the same day elsewhere in the signing's mentions ("05/02/2017")
+    for _dist, d, value, ysrc in cands:
+        if d.day == best[1].day and d.month == best[1].month and d.year and not best[1].year:
+            best = (_dist, best[1], value, ysrc)
+            break
+    _dist, d, value, ysrc = best
+    pod = d.part_of_day or next((c[1].part_of_day for c in cands if c[1].part_of_day and c[1].day == d.day), None)
+    return DateValue(value=value, text=doc.text[d.start:d.end], start=d.start, end=d.end,
+                     part_of_day=pod, year_source=ysrc)
+
+
+def _status(doc: Document, g: Group, date: DateValue | None) -> str:
+    first: events_x.EventMention = g.mentions[0].value
+    status = first.cue
+    if status == "signed" and date and date.value and date.value[:4].isdigit():
+        pub = _pub_date(doc)
+        try:
+            when = dt.date.fromisoformat(date.value) if len(date.value) == 10 else None
+        except ValueError:
+            when = None
+        if pub and when and (pub - when).days > 45:
+            status = "referenced"
+        elif pub and not when and int(date.value[:4]) < pub.year:
+            status = "referenced"
+    if status == "signed":
+        years = [int(y) for y in regex.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", doc.folded[first.clause[0]:first.trigger[0]])]
+        pub = _pub_date(doc)
+        if pub and years and max(years) < pub.year and not date:
+            status = "referenced"
+    return status
+
+
+def _title(doc: Document, g: Group) -> TextSpan | None:
+    for ev in g.mentions + g.weak:
+        m: events_x.EventMention = ev.value
+        for q in _QUOTED.finditer(doc.text, m.trigger[0], m.sentence[1]):
+            if q.start() - m.trigger[1] > 120:
+                break
+            return TextSpan(text=q.group(1), start=q.start(1), end=q.end(1))
+        if m.doc_span and doc.text[m.doc_span[0]].isupper() and m.doc_span[0] >= m.trigger[1]:
+            tail = regex.match(r"[^,.;:()\n]{0,120}?(?=\s+(?:nhằm|với|tại|giữa|vào|trị giá|của)\s|[,.;:(\n]|$)",
+                               doc.text[m.doc_span[0]:m.sentence[1]])
+            if tail and len(tail.group(0).split()) >= 2:
+                s = m.doc_span[0]
+                return TextSpan(text=tail.group(0).rstrip(), start=s, end=s + len(tail.group(0).rstrip()))
+    return None
+
+
+def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signatory]:
+    out: list[Signatory] = []
+    seen = set()
+    for ev in g.mentions + g.weak:
+        m: events_x.EventMention = ev.value
+        for p in doc.layer("people"):
+            if not (m.sentence[0] <= p.start < m.sentence[1]):
+                continue
+            person: Person = p.value
+            key = name_key(person.name)
+            if key in seen:
+                continue
+            witness = m.anaphoric or events_x.in_witness_context(doc.folded, m.sentence[0], p.start)
+            if not witness and p.start > ev.end and not regex.search(r"(với|giữa|và)\s", doc.folded[ev.end:p.start]):
+                continue
+            party = None
+            if person.title_span:
+                for o in doc.layer("orgs"):
+                    if person.title_span[0] <= o.start and o.end <= person.title_span[1]:
+                        party = o.value.name
+                        break
+            if party is None and not witness:
+                for o in party_spans:
+                    if o.value.kind == "country" and person.title and o.value.name in person.title:
+                        party = o.value.name
+            seen.add(key)
+            out.append(Signatory(name=person.name, title=title_word(person.title), party=party,
+                                 role="witness" if witness else "signatory", start=p.start, end=p.end))
+    return out
+
+
+def _evidence(doc: Document, ev: Span) -> TextSpan:
+    m: events_x.EventMention = ev.value
+    s, e = m.clause
+    if e - s > 300:
+        s = max(s, ev.start - 150)
+        e = min(e, ev.end + 150)
+    seg = doc.text[s:e]
+    s += len(seg) - len(seg.lstrip())
+    e = s + len(doc.text[s:e].strip())
+    return TextSpan(text=doc.text[s:e], start=s, end=e)
+
+
+def _to_party(sp: Span) -> Party:
+    org: Org = sp.value
+    return Party(name=org.name, canonical=org.canonical, kind=org.kind, start=sp.start, end=sp.end,
+                 source=sp.source, confidence=round(org.confidence, 3))
+
+
+def assemble(doc: Document) -> list[Agreement]:
+    events = [e for e in doc.layer("events") if not (e.value.personal and e.value.doc_type in ("contract", None))]
+    groups = _group(doc, events)
+    list_items = clauses_x.list_items(doc)
+    signing_sentences = {ev.value.sentence for ev in events if not ev.value.anaphoric}
+    starts = [g.mentions[0].start for g in groups]
+    agreements: list[Agreement] = []
+    rel_pairs = relations_x.pair_orgs(doc.text, doc.layer("orgs"))
+    for gi, g in enumerate(groups):
+        first = g.mentions[0]
+        lo = starts[gi]
+        hi = starts[gi + 1] if gi + 1 < len(groups) else len(doc.text)
+        # all mentions of this signing, strong first
+        sentences = []
+        for ev in g.mentions + sorted(g.weak, key=lambda x: x.start):
+            if ev.value.sentence not in sentences:
+                sentences.append(ev.value.sentence)
+        date = _date_for(doc, sentences, first)
+        mtype = max(g.mentions + g.weak, key=lambda x: x.value.doc_priority).value
+        atype = mtype.doc_type or "other"
+        loc = None
+        for s, e in sentences:
+            sp = places_x.extract_location(doc, s, e)
+            if sp:
+                loc = TextSpan(text=doc.text[sp.start:sp.end], start=sp.start, end=sp.end)
+                break
+        period = None
+        for s, e in sentences:
+            ps = dates_x.extract_periods(doc.folded, s, e)
+            if ps:
+                p = ps[0]
+                period = PeriodValue(start=p.first, end=p.last, text=doc.text[p.start:p.end],
+                                     span_start=p.start, span_end=p.end)
+                break
+        # relations (pairing lists) after the first mention extend the parties
+        relations = []
+        parties = list(g.parties)
+        if gi == 0:
+            for a, b in rel_pairs:
+                if a.start >= lo and a.start < hi:
+                    relations.append(Relation(**{"from": a.value.name, "to": b.value.name}))
+                    for x in (a, b):
+                        if party_key(x) not in {party_key(y) for y in parties}:
+                            parties.append(x)
+        # clauses: list items led in after the first mention, then prose commitments
+        cls = [c for c, lead in list_items if lo <= lead < hi or (lead < lo and c.start > lo and gi == 0)]
+        if not cls or len(groups) == 1:
+            prose = clauses_x.prose_commitments(doc, first.value.sentence[0], signing_sentences - {first.value.sentence})
+            item_starts = {c.start for c in cls}
+            cls += [c for c in prose if lo <= c.start < hi and c.start not in item_starts and all(not (x.start <= c.start < x.end) for x in cls)]
+        clauses = [Clause(text=doc.text[c.start:c.end], start=c.start, end=c.end) for c in sorted(cls, key=lambda c: c.start)]
+        if len(parties) < 2:
+            continue
+        evidence = _evidence(doc, first)
+        status = _status(doc, g, date)
+        aid = hashlib.sha1(f"{doc.article_id}|{evidence.start}|{evidence.text}".encode()).hexdigest()[:16]
+        conf = min(0.95, 0.5 + 0.1 * min(len(parties), 3) + (0.15 if mtype.doc_type else 0))
+        agreements.append(Agreement(
+            agreement_id=aid, status=status, type=atype, title=_title(doc, g), evidence=evidence,
+            date=date, location=loc, period=period, parties=[_to_party(p) for p in parties],
+            relations=relations, signatories=_signatories(doc, g, parties), clauses=clauses,
+            confidence=round(conf, 3),
+        ))
+    return agreements

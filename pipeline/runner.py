@@ -1,0 +1,115 @@
+"""The orchestrator: one article in, one record out, stage by stage.
+
+Stages, top-down (STYLE: one place names them):
+  1. ingest   — decode bytes, Unicode NFC, spaces and zero-width cleanup   (pipeline.ingest)
+  2. clean    — strip page furniture; title, authors, site, printed time    (pipeline.clean)
+  3. segment  — sentences now; words/POS/NER lazily per sentence            (pipeline.segment)
+  4. extract  — events, parties, people (extractors.*), each a layer
+  5. assemble — agreements from the layers                                   (pipeline.assemble)
+  6. emit     — the pydantic record                                          (pipeline.records)
+
+Every stage runs inside a guard: an exception becomes an error entry (stage, type,
+message) on that article's record and the batch goes on. `raise_errors=True` re-raises,
+for tests and notebooks.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+
+from extractors import events as events_x
+from extractors.parties import extract_orgs
+from extractors.people import extract_people
+from pipeline.assemble import assemble
+from pipeline.clean import clean_text
+from pipeline.document import Document, StageError
+from pipeline.ingest import RawArticle, decode
+from pipeline.records import ArticleRecord, ErrorEntry, Source
+from pipeline.segment import split_sentences
+from pipeline.textnorm import fold
+
+
+class StageFailed(Exception):
+    pass
+
+
+def _guard(doc: Document, stage: str, fn, raise_errors: bool):
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001 — per-article isolation is the point
+        if raise_errors:
+            raise
+        doc.errors.append(StageError(stage, type(exc).__name__, str(exc)[:500]))
+        raise StageFailed(stage) from exc
+
+
+def _ingest(doc: Document, raw: RawArticle) -> None:
+    if raw.error:
+        raise ValueError(f"{raw.error[0]}: {raw.error[1]}")
+    doc.raw = decode(raw.data if raw.data is not None else b"")
+    if not doc.raw.strip():
+        raise ValueError("empty article: no text after decoding")
+
+
+def _clean(doc: Document) -> None:
+    res = clean_text(doc.raw)
+    doc.text = res.text
+    doc.title = res.title
+    doc.authors = res.authors
+    doc.site = doc.site or res.site
+    doc.published_at = doc.published_at or res.published_at
+    doc.meta["removed"] = res.removed
+    doc.folded = fold(doc.text)
+    if len(doc.folded) != len(doc.text):
+        raise AssertionError("folding changed the text length")
+
+
+def _extract(doc: Document) -> None:
+    events = events_x.extract(doc)
+    doc.layers["events"] = events
+    if not events:
+        return
+    sentences = {e.value.sentence for e in events}
+    by_span = {(s.start, s.end): s for s in doc.layer("sentences")}
+    # sentences with pairing relations ("A giúp đỡ B") also need their organisations
+    for s in doc.layer("sentences"):
+        if any(w in doc.folded[s.start:s.end] for w in (" giúp ", " giúp đỡ ", " hỗ trợ ")) and s.end - s.start < 400:
+            sentences.add((s.start, s.end))
+    orgs, people = [], []
+    for key in sorted(sentences):
+        sent = by_span[key]
+        orgs.extend(extract_orgs(doc, sent))
+        people.extend(extract_people(doc, sent))
+    doc.layers["orgs"] = orgs
+    doc.layers["people"] = people
+
+
+def process_article(raw: RawArticle, raise_errors: bool = False) -> ArticleRecord:
+    doc = Document(article_id=raw.article_id, source_path=raw.source_path, url=raw.url,
+                   published_at=raw.published_at, site=raw.site)
+    agreements = []
+    try:
+        _guard(doc, "ingest", lambda: _ingest(doc, raw), raise_errors)
+        _guard(doc, "clean", lambda: _clean(doc), raise_errors)
+        doc.layers["sentences"] = _guard(doc, "segment", lambda: split_sentences(doc), raise_errors)
+        _guard(doc, "extract", lambda: _extract(doc), raise_errors)
+        agreements = _guard(doc, "assemble", lambda: assemble(doc), raise_errors)
+    except StageFailed:
+        pass
+    return ArticleRecord(
+        article_id=doc.article_id,
+        source=Source(path=doc.source_path, url=doc.url, site=doc.site),
+        title=doc.title,
+        published_at=doc.published_at,
+        authors=doc.authors,
+        text=doc.text,
+        text_sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+        status="error" if doc.errors else "ok",
+        errors=[ErrorEntry(stage=e.stage, type=e.type, message=e.message) for e in doc.errors],
+        agreements=agreements,
+    )
+
+
+def process_all(raws: Iterable[RawArticle], raise_errors: bool = False) -> Iterator[ArticleRecord]:
+    for raw in raws:
+        yield process_article(raw, raise_errors=raise_errors)

@@ -1,0 +1,132 @@
+"""Segment stage: sentences and words, aligned to `Document.text` offsets.
+
+Sentences come from underthesea's `sent_tokenize` run per line (a line break always ends a
+sentence). Words, POS and NER tags come from underthesea's `ner` (word segmentation + POS +
+chunking + CRF NER), run lazily and only on the sentences an extractor asks for, then
+re-aligned to `text` with a cursor. A failed alignment raises `AlignmentError`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from pipeline.document import Document, Span
+
+
+class AlignmentError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    pos: str
+    ner: str  # BIO tag from underthesea (B-PER, I-ORG, O, ...)
+
+
+_LINE = regex.compile(r"[^\n]+")
+
+
+@lru_cache(maxsize=1)
+def _sent_tokenize():
+    from underthesea import sent_tokenize
+
+    return sent_tokenize
+
+
+@lru_cache(maxsize=1)
+def _ner():
+    from underthesea import ner
+
+    return ner
+
+
+def align(text: str, pieces: list[str], offset: int = 0) -> list[tuple[int, int]]:
+    """Character ranges of `pieces` in `text`, in order; whitespace between them is skipped."""
+    spans = []
+    cursor = 0
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        idx = text.find(piece, cursor)
+        if idx < 0 or text[cursor:idx].strip():
+            # tokenizers may normalise inner spacing; try a whitespace-insensitive search
+            pat = regex.compile(r"\s*".join(regex.escape(c) for c in piece if not c.isspace()))
+            m = pat.search(text, cursor)
+            if not m or text[cursor:m.start()].strip():
+                raise AlignmentError(f"cannot align {piece[:40]!r} at offset {offset + cursor}")
+            idx, end = m.start(), m.end()
+        else:
+            end = idx + len(piece)
+        spans.append((offset + idx, offset + end))
+        cursor = end - 0
+    return spans
+
+
+_ACRONYM = regex.compile(r"^[\p{Lu}\d][\p{Lu}\d&.-]*\p{Lu}$")
+
+
+def _split_acronyms(text: str, tok: Token) -> list[Token]:
+    """underthesea sometimes glues an acronym to its neighbours ("GD&ĐT và", "GD&ĐT Kỳ Sơn")."""
+    parts = [(m.start() + tok.start, m.end() + tok.start) for m in regex.finditer(r"\S+", tok.text)]
+    if len(parts) < 2 or not any(_ACRONYM.match(text[a:b]) for a, b in parts):
+        return [tok]
+    out: list[Token] = []
+    group: list[tuple[int, int]] = []
+
+    def flush():
+        if group:
+            a, b = group[0][0], group[-1][1]
+            word = text[a:b]
+            pos = "Np" if word[:1].isupper() else ("C" if word in ("và", "&") else tok.pos)
+            out.append(Token(a, b, word, pos, tok.ner))
+            group.clear()
+
+    for a, b in parts:
+        if _ACRONYM.match(text[a:b]):
+            flush()
+            out.append(Token(a, b, text[a:b], "Ny", tok.ner))
+        else:
+            group.append((a, b))
+    flush()
+    return out
+
+
+def split_sentences(doc: Document) -> list[Span]:
+    """Sentence spans of `doc.text`: lines first, then underthesea's sentence splitter."""
+    out: list[Span] = []
+    sent_tokenize = _sent_tokenize()
+    for line in _LINE.finditer(doc.text):
+        chunk = line.group(0)
+        if not chunk.strip():
+            continue
+        pieces = sent_tokenize(chunk)
+        try:
+            ranges = align(chunk, pieces, line.start())
+        except AlignmentError:
+            ranges = [(line.start() + len(chunk) - len(chunk.lstrip()), line.end())]
+        for s, e in ranges:
+            out.append(Span(s, e, "sentence", "segment.underthesea"))
+    return out
+
+
+def analyze(doc: Document, sent: Span) -> list[Token]:
+    """Words with POS and NER tags for one sentence (cached on the document)."""
+    cache = doc.meta.setdefault("_tokens", {})
+    key = (sent.start, sent.end)
+    if key in cache:
+        return cache[key]
+    text = doc.text[sent.start:sent.end]
+    rows = _ner()(text)
+    words = [r[0] for r in rows]
+    ranges = align(text, words, sent.start)
+    tokens = []
+    for (s, e), r in zip(ranges, rows):
+        tokens.extend(_split_acronyms(doc.text, Token(s, e, doc.text[s:e], r[1], r[3])))
+    cache[key] = tokens
+    return tokens

@@ -1,0 +1,118 @@
+"""Length-preserving normalisation for matching, and name keys for comparison.
+
+`fold(text)` lower-cases and moves the tone mark of the open syllables oa/oe/uy to one
+placement ("hoà"→"hòa", "thoả"→"thỏa", "uỷ"→"ủy"). Every operation maps one code point to
+one code point, so `fold(text)` has the same length as `text` and offsets are shared.
+"""
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from functools import lru_cache
+
+import regex
+
+# tone marks as combining characters
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _split_tone(ch: str) -> tuple[str, str]:
+    d = unicodedata.normalize("NFD", ch)
+    tone = "".join(c for c in d if c in _TONES)
+    base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
+    return base, tone
+
+
+def _with_tone(base: str, tone: str) -> str:
+    return unicodedata.normalize("NFC", base + tone)
+
+
+def _build_moves() -> dict[str, str]:
+    moves: dict[str, str] = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+        for tone in _TONES:
+            for f, s in ((first, second), (first.upper(), second.upper()), (first.upper(), second)):
+                src = f + _with_tone(s, tone)
+                moves[src] = _with_tone(f, tone) + s
+    return moves
+
+
+_MOVES = _build_moves()
+_MOVE_RE = regex.compile(
+    r"(?<![qQ])(" + "|".join(sorted(map(regex.escape, _MOVES), key=len, reverse=True)) + r")(?!\p{L})"
+)
+
+
+def _lower_char(c: str) -> str:
+    low = c.lower()
+    return low if len(low) == 1 else c
+
+
+def fold_tones(text: str) -> str:
+    """Move tone marks of open oa/oe/uy syllables onto the first vowel (length-preserving)."""
+    return _MOVE_RE.sub(lambda m: _MOVES[m.group(1)], text)
+
+
+def fold(text: str) -> str:
+    """Lower-case + tone folding; `len(fold(t)) == len(t)` for NFC input."""
+    return fold_tones("".join(_lower_char(c) for c in text))
+
+
+CLEAN_CHARS = {
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u3000": " ", "\t": " ",
+}
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def normalize_unicode(text: str) -> str:
+    """NFC, NBSP-like spaces to spaces, zero-width characters removed, CRLF to LF."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(ZERO_WIDTH)
+    text = "".join(CLEAN_CHARS.get(c, c) for c in text)
+    return unicodedata.normalize("NFC", text)
+
+
+# Abbreviations expanded in canonical names and in comparison keys. Loaded from the
+# lexicon so that the list is kept once.
+@lru_cache(maxsize=1)
+def _abbreviations() -> list[tuple[regex.Pattern[str], str]]:
+    from extractors.lexicons import load
+
+    out = []
+    for entry in load("abbreviations")["entries"]:
+        for form in entry["forms"]:
+            pat = regex.compile(r"(?<!\p{L})" + regex.escape(form) + r"(?!\p{L})")
+            out.append((pat, entry["expansion"]))
+    out.sort(key=lambda p: -len(p[0].pattern))
+    return out
+
+
+def expand_abbreviations(name: str) -> str:
+    for pat, expansion in _abbreviations():
+        name = pat.sub(expansion, name)
+    return regex.sub(r"\s+", " ", name).strip()
+
+
+_ADMIN_WORDS = regex.compile(r"(?<!\p{L})(tỉnh|thành phố|quận|huyện|thị xã|phường)(?!\p{L})")
+_PUNCT = regex.compile(r"[\p{P}\p{S}]+")
+
+
+def name_key(name: str) -> str:
+    """The comparison key of an organisation or person name (GUIDELINES: party matching)."""
+    s = unicodedata.normalize("NFC", name)
+    s = expand_abbreviations(s)
+    s = fold(s)
+    s = _PUNCT.sub(" ", s)
+    s = _ADMIN_WORDS.sub(" ", s)
+    return regex.sub(r"\s+", " ", s).strip()
+
+
+def names_match(a: str, b: str, threshold: float = 0.92) -> bool:
+    ka, kb = name_key(a), name_key(b)
+    if not ka or not kb:
+        return False
+    return ka == kb or difflib.SequenceMatcher(None, ka, kb).ratio() >= threshold
+
+
+def collapse_ws(s: str) -> str:
+    return regex.sub(r"\s+", " ", s).strip()
