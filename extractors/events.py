@@ -118,7 +118,8 @@ def extract(doc: Document) -> list[Span]:
                     continue
                 if tid == "trig.ket_nghia" and regex.search(r"(anh em|em|chị em|lễ)\s+$", f[max(s, m.start() - 10):m.start()]):
                     continue
-                anaphoric = any(p.search(f[max(s, m.start() - 80):m.start()]) for p in lex["anaphoric"])
+                anaphoric = any(p.search(f[max(s, m.start() - 80):m.start()]) for p in lex["anaphoric"]) or any(
+                    o.value.anaphoric and o.value.sentence == (s, e) for o in out)
                 personal = bool(lex["personal"].search(f, s, e))
                 cue = _status_cue(f, clause, (m.start(), m.end()))
                 typ, prio, dspan = docw if docw else (None, 0, None)

@@ -57,7 +57,8 @@ def extract_people(doc: Document, sent: Span) -> list[Span]:
     f = doc.folded
     out: list[Span] = []
     for k, t in enumerate(toks):
-        if not t.text[:1].isupper() or t.pos not in ("Np", "N") or is_place(t) or sum(c.isupper() for c in t.text) > len(t.text.split()) + 1:
+        if not t.text[:1].isupper() or t.pos not in ("Np", "N") or is_place(t) or sum(c.isupper() for c in t.text) > len(t.text.split()) + 1 \
+                or all(c.isupper() for c in t.text if c.isalpha()):
             continue
         hon = _honorific_before(f, t, sent.start)
         title = None

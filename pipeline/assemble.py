@@ -50,10 +50,18 @@ def _orgs_in(doc: Document, lo: int, hi: int) -> list[Span]:
 
 def mention_parties(doc: Document, ev: Span) -> list[Span]:
     m: events_x.EventMention = ev.value
-    if m.anaphoric:
-        return []
     f = doc.folded
     out: list[Span] = []
+    if m.anaphoric:
+        # "tại Lễ ký Tuyên bố chung … giữa A và B": only parties introduced by "giữa"
+        g = regex.search(r"(?<!\p{L})giữa(?!\p{L})", f[ev.end:m.clause[1]])
+        if not g:
+            return []
+        lo = ev.end + g.end()
+        for o in _orgs_in(doc, lo, m.clause[1]):
+            if party_key(o) not in {party_key(x) for x in out}:
+                out.append(o)
+        return out if len(out) >= 2 else []
     people_titles = [p for p in doc.layer("people") if m.clause[0] <= p.start < m.clause[1]]
     for o in _orgs_in(doc, *m.clause):
         before = f[max(m.clause[0], o.start - 8):o.start]
@@ -62,14 +70,39 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
         if events_x.in_witness_context(f, max(m.clause[0], o.start - 120), o.start) and not (
                 o.start > ev.end and regex.search(r"(với|giữa)\s", f[ev.end:o.start])):
             continue
-        if o.start > ev.end and not regex.search(r"(?<!\p{L})(với|giữa|cùng)(?!\p{L})", f[ev.end:o.start]) and (
-                o.start - ev.end > 60):
-            continue  # far in the object of the document, not a party
-        _ = people_titles
+        gap = f[ev.end:o.start]
+        if o.start > ev.end and (o.start - ev.end > 160 or regex.search(r"(?<!\p{L})(nhằm|để|của|về|cho|theo|trong|thuộc)(?!\p{L})", gap)
+                                 or (o.start - ev.end > 60 and not regex.search(r"(?<!\p{L})(với|giữa|cùng)(?!\p{L})", gap))):
+            continue  # in the object or purpose of the document, not a party
         key = party_key(o)
         if key and key not in {party_key(x) for x in out}:
             out.append(o)
+    # organisations that appear only through their representatives before the trigger
+    for p in people_titles:
+        if p.start < ev.start and not events_x.in_witness_context(f, max(m.clause[0], p.start - 120), p.start):
+            for o in _title_orgs(doc, p):
+                if party_key(o) not in {party_key(x) for x in out}:
+                    out.append(o)
     return out
+
+
+def _title_orgs(doc: Document, p: Span) -> list[Span]:
+    """The organisation in a person's title ("Phó chủ tịch Nasdaq" → Nasdaq)."""
+    person: Person = p.value
+    if not person.title_span:
+        return []
+    ts, te = person.title_span
+    found = [o for o in doc.layer("orgs") if ts <= o.start < te]
+    if found:
+        return found[:1]
+    tw = title_word(person.title) or ""
+    rest_start = ts + len(tw)
+    m = regex.match(r"\s+((?:[\p{Lu}\d][\p{L}\d&.-]*)(?:\s+[\p{Lu}\d][\p{L}\d&.-]*){0,4})", doc.text[rest_start:te])
+    if not m:
+        return []
+    s, e = rest_start + m.start(1), rest_start + m.end(1)
+    name = doc.text[s:e]
+    return [Span(s, e, "org", "parties.representative", Org(name, name, "organisation", "parties.representative", 0.6), 0.6)]
 
 
 def _group(doc: Document, events: list[Span]) -> list[Group]:
@@ -81,7 +114,6 @@ def _group(doc: Document, events: list[Span]) -> list[Group]:
             target = groups[-1] if groups else None
             if target is not None:
                 target.weak.append(ev)
-                target.parties.extend(p for p in ps if party_key(p) not in target.keys())
             else:
                 pending_weak.append(ev)
             continue
@@ -118,7 +150,7 @@ def _representative_orgs(doc: Document, ev: Span) -> list[Span]:
     for p in doc.layer("people"):
         person: Person = p.value
         if m.sentence[0] <= p.start < m.sentence[1] and person.title_span:
-            out.extend(o for o in _orgs_in(doc, *person.title_span))
+            out.extend(_title_orgs(doc, p))
     return out
 
 
@@ -210,7 +242,7 @@ def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signa
             party = None
             if person.title_span:
                 for o in doc.layer("orgs"):
-                    if person.title_span[0] <= o.start and o.end <= person.title_span[1]:
+                    if person.title_span[0] <= o.start < person.title_span[1]:
                         party = o.value.name
                         break
             if party is None and not witness:
@@ -278,9 +310,9 @@ def assemble(doc: Document) -> list[Agreement]:
         # relations (pairing lists) after the first mention extend the parties
         relations = []
         parties = list(g.parties)
-        if gi == 0:
+        if True:
             for a, b in rel_pairs:
-                if a.start >= lo and a.start < hi:
+                if (lo <= a.start < hi) or (gi == 0 and a.start < lo):
                     relations.append(Relation(**{"from": a.value.name, "to": b.value.name}))
                     for x in (a, b):
                         if party_key(x) not in {party_key(y) for y in parties}:

@@ -100,6 +100,7 @@ _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 def name_key(name: str) -> str:
     """The comparison key of an organisation or person name (GUIDELINES: party matching)."""
     s = unicodedata.normalize("NFC", name)
+    s = regex.sub(r"\([^()]*\)", " ", s)  # "Phòng Giáo dục và Đào tạo (GD&ĐT) quận X"
     s = expand_abbreviations(s)
     s = fold(s)
     s = _PUNCT.sub(" ", s)
