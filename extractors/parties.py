@@ -197,7 +197,7 @@ def _expand_list(doc: Document, toks: list[Token], i: int, run: tuple[int, int],
         t = toks[k]
         if _is_cap(t) and (_is_proper(t) or is_place(t)) and not is_person_name(t) and not head_at(doc.folded, t):
             name = f"{base} {admin_word} {t.text}" if admin_word else f"{base} {t.text}"
-            s0 = toks[run[0]].start if not items else t.start
+            s0 = t.start  # the list item; `name` carries the expanded form
             sp = _make(doc, s0, t.end, kind, f"parties.list:{hid}", 0.85, name=name)
             items.append(sp)
             k += 1

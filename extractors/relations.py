@@ -10,6 +10,8 @@ REQUIRES = ["orgs"]
 ASSIGNS = "relations"
 
 _VERB = regex.compile(r"^\s*(giúp đỡ|giúp|hỗ trợ|đỡ đầu|kèm cặp)\s+(các\s+)?$")
+# an expanded list item's span is its place name: the shared head stands in the gap
+_VERB_LIST = regex.compile(r"^\s*(giúp đỡ|giúp|hỗ trợ|đỡ đầu|kèm cặp)\s+(các\s+)?(?:[\p{Lu}][\p{L}&]*\s+){1,4}$")
 
 
 def pair_orgs(text: str, orgs: list[Span]) -> list[tuple[Span, Span]]:
@@ -19,7 +21,7 @@ def pair_orgs(text: str, orgs: list[Span]) -> list[tuple[Span, Span]]:
     for i, a in enumerate(orgs):
         for b in orgs[i + 1:]:
             gap = text[a.end:b.start]
-            if _VERB.match(gap):
+            if _VERB.match(gap) or (b.value.expanded and _VERB_LIST.match(gap)):
                 pairs.append((a, b))
                 # a list on the right: "A giúp các Phòng X và Y"
                 for c in orgs[orgs.index(b) + 1:]:

@@ -22,7 +22,14 @@ from extractors.parties import Org
 from extractors.people import Person, title_word
 from pipeline.document import Document, Span
 from pipeline.records import (
-    Agreement, Clause, DateValue, Party, PeriodValue, Relation, Signatory, TextSpan,
+    Agreement,
+    Clause,
+    DateValue,
+    Party,
+    PeriodValue,
+    Relation,
+    Signatory,
+    TextSpan,
 )
 from pipeline.textnorm import name_key
 

@@ -1,7 +1,7 @@
 """Lexicon files (YAML) shipped as package data, loaded once and cached."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +10,7 @@ import yaml
 LEXICON_DIR = Path(__file__).parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> dict[str, Any]:
     path = LEXICON_DIR / f"{name}.yaml"
     with path.open(encoding="utf-8") as fh:

@@ -1,0 +1,51 @@
+from extractors.dates import extract_dates, extract_periods, parse_printed_datetime, resolve
+from pipeline.textnorm import fold
+
+
+def _one(text, published=None):
+    ds = extract_dates(fold(text))
+    assert len(ds) == 1, ds
+    return ds[0], resolve(ds[0], published)
+
+
+def test_afternoon_day_month_without_year():
+    d, (value, src) = _one("Chiều ngày 11/11, tại Sở GDĐT tỉnh Quảng Nam")
+    assert (value, src, d.part_of_day) == ("--11-11", "unknown", "afternoon")
+
+
+def test_year_from_publication_date():
+    _d, (value, src) = _one("Ngày 24/3, Phòng GD&ĐT quận Đống Đa", "2023-03-25T13:44")
+    assert (value, src) == ("2023-03-24", "published_at")
+
+
+def test_full_and_verbal_dates():
+    assert _one("ký kết hôm 05/02/2017")[1] == ("2017-02-05", "text")
+    assert _one("vào ngày 8 tháng 1 năm 2015")[1] == ("2015-01-08", "text")
+    assert _one("sáng 14-7-2023 tại Hà Nội")[1][0] == "2023-07-14"
+    assert _one("ký vào tháng 6/2015 giữa hai bên")[1] == ("2015-06", "text")
+
+
+def test_relative_day_needs_publication_date():
+    rel, explicit = extract_dates(fold("Ngày hôm qua (6/7), tại Berlin"))
+    assert resolve(rel, "2017-07-07")[0] == "2017-07-06"
+    assert resolve(explicit, "2017-07-07") == ("2017-07-06", "published_at")
+    rel = extract_dates(fold("Chiều hôm qua, hai bên ký kết"))
+    assert resolve(rel[0], None) == (None, "unknown")
+    assert resolve(rel[0], "2020-01-01")[0] == "2019-12-31"
+
+
+def test_invalid_dates_are_not_dates():
+    assert extract_dates(fold("ngày 31/2 và ngày 99/99")) == []
+    assert extract_dates(fold("tăng 13.5 lần")) == []
+
+
+def test_periods():
+    ps = extract_periods(fold("phong trào giai đoạn 2019 - 2022 và năm học 2023-2024"))
+    assert [(p.first, p.last) for p in ps] == [(2019, 2022), (2023, 2024)]
+    assert extract_periods(fold("giai đoạn 2025 - 2019")) == []
+
+
+def test_printed_publication_time():
+    assert parse_printed_datetime("Sơn Dương 13:44 25/03/2023")[0] == "2023-03-25T13:44"
+    assert parse_printed_datetime("6:20, Thứ Sáu, 14-7-2023")[0] == "2023-07-14T06:20"
+    assert parse_printed_datetime("Ngày 13/7, tại TP. Đông Hà, Cụm thi đua số 6 khu vực Bắc Trung bộ") is None

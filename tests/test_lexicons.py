@@ -1,0 +1,45 @@
+import unicodedata
+
+import yaml
+
+from extractors.lexicons import LEXICON_DIR, load, names
+
+
+def _strings(obj):
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _strings(v)
+
+
+def test_lexicons_are_nfc_and_ids_unique():
+    assert {"abbreviations", "boilerplate", "dates", "events", "organisations", "people", "places"} <= set(names())
+    ids = []
+    for name in names():
+        data = load(name)
+        for s in _strings(data):
+            assert unicodedata.is_normalized("NFC", s), (name, s)
+        ids += [x["id"] for x in _strings_ids(data)]
+    assert len(ids) == len(set(ids))
+    assert len(ids) > 80
+
+
+def _strings_ids(obj):
+    if isinstance(obj, dict):
+        if "id" in obj:
+            yield obj
+        for v in obj.values():
+            yield from _strings_ids(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _strings_ids(v)
+
+
+def test_lexicon_files_parse():
+    for p in LEXICON_DIR.glob("*.yaml"):
+        assert yaml.safe_load(p.read_text(encoding="utf-8"))
