@@ -94,6 +94,4 @@ def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]]) -> 
             para_open = is_cue and sent.start == line_start and len(regex.findall(r"[.!?]\s", doc.text[line_start:doc.text.find("\n", line_start) if "\n" in doc.text[line_start:] else len(doc.text)])) <= 8
         if is_cue or (para_open and not _ANTI.search(text)):
             out.extend(_split_semicolons(doc, sent.start, sent.end))
-        elif not para_open:
-            continue
     return out

@@ -56,7 +56,6 @@ def _lex():
         "personal": _c("(?<!\\p{L})(?:" + "|".join(lex["personal_contract_cues"]) + ")(?!\\p{L})"),
         "window": lex["document_window"],
         "witness": [_c(p) for p in lex["witness_cues"]],
-        "organiser": [_c(p) for p in lex["organiser_cues"]],
     }
 
 
@@ -145,10 +144,3 @@ def in_witness_context(folded: str, sent_start: int, pos: int) -> bool:
     before = folded[max(sent_start, pos - 120):pos]
     return any(p.search(before) for p in _lex()["witness"])
 
-
-def in_organiser_context(folded: str, lo: int, hi: int, span: tuple[int, int]) -> bool:
-    for p in _lex()["organiser"]:
-        for m in p.finditer(folded, lo, hi):
-            if m.start() <= span[0] and span[1] <= m.end():
-                return True
-    return False

@@ -169,7 +169,6 @@ def _expand_list(doc: Document, toks: list[Token], i: int, run: tuple[int, int],
     """"các Sở GDĐT: Hà Tĩnh, Quảng Bình … và Quảng Ngãi" → one org per place."""
     prefix = doc.folded[max(0, toks[i].start - 6):toks[i].start]
     plural = bool(regex.search(r"(các|hai|ba|bốn|năm|\d+)\s+$", prefix))
-    base_end = toks[run[1] - 1].end
     # the base name: head + descriptor, without a place
     base_toks = []
     for t in toks[run[0]:run[1]]:
@@ -207,7 +206,6 @@ def _expand_list(doc: Document, toks: list[Token], i: int, run: tuple[int, int],
         break
     if len(items) >= 2:
         return items
-    _ = base_end
     return []
 
 

@@ -317,13 +317,12 @@ def assemble(doc: Document) -> list[Agreement]:
         # relations (pairing lists) after the first mention extend the parties
         relations = []
         parties = list(g.parties)
-        if True:
-            for a, b in rel_pairs:
-                if (lo <= a.start < hi) or (gi == 0 and a.start < lo):
-                    relations.append(Relation(**{"from": a.value.name, "to": b.value.name}))
-                    for x in (a, b):
-                        if party_key(x) not in {party_key(y) for y in parties}:
-                            parties.append(x)
+        for a, b in rel_pairs:
+            if (lo <= a.start < hi) or (gi == 0 and a.start < lo):
+                relations.append(Relation(**{"from": a.value.name, "to": b.value.name}))
+                for x in (a, b):
+                    if party_key(x) not in {party_key(y) for y in parties}:
+                        parties.append(x)
         # clauses: list items led in after the first mention, then prose commitments
         cls = [c for c, lead in list_items if lo <= lead < hi or (lead < lo and c.start > lo and gi == 0)]
         if not cls or len(groups) == 1:

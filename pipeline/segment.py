@@ -64,7 +64,7 @@ def align(text: str, pieces: list[str], offset: int = 0) -> list[tuple[int, int]
         else:
             end = idx + len(piece)
         spans.append((offset + idx, offset + end))
-        cursor = end - 0
+        cursor = end
     return spans
 
 
@@ -126,7 +126,7 @@ def analyze(doc: Document, sent: Span) -> list[Token]:
     words = [r[0] for r in rows]
     ranges = align(text, words, sent.start)
     tokens = []
-    for (s, e), r in zip(ranges, rows):
+    for (s, e), r in zip(ranges, rows, strict=True):
         tokens.extend(_split_acronyms(doc.text, Token(s, e, doc.text[s:e], r[1], r[3])))
     cache[key] = tokens
     return tokens
