@@ -135,6 +135,21 @@ def extract_dates(folded: str, start: int = 0, end: int | None = None) -> list[D
     return out
 
 
+_DAY_RANGE = regex.compile(
+    r"(?<![\p{N}/])(?P<d1>\d{1,2})\s*(?:-|–|đến)\s*(?:ngày\s+)?(?P<d2>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})(?!\p{N})")
+
+
+def year_in_text(folded: str, day: int, month: int) -> int | None:
+    """The year the article prints for a day it elsewhere gives without one: a full date of
+    the same day ("hôm 05/02/2017") or a printed range that contains it ("từ ngày
+    23-27/5/2017"). None when the text prints no such year, or several."""
+    years = {d.year for d in extract_dates(folded) if d.year and d.day == day and d.month == month}
+    for m in _DAY_RANGE.finditer(folded):
+        if int(m.group("m")) == month and int(m.group("d1")) <= day <= int(m.group("d2")):
+            years.add(int(m.group("y")))
+    return years.pop() if len(years) == 1 else None
+
+
 def extract_periods(folded: str, start: int = 0, end: int | None = None) -> list[PeriodMention]:
     period = _patterns()[5]
     out = []

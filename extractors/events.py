@@ -15,6 +15,7 @@ import regex
 
 from extractors.lexicons import load
 from pipeline.document import Document, Span
+from pipeline.textnorm import fold
 
 NAME = "events"
 REQUIRES = ["sentences"]
@@ -56,6 +57,9 @@ def _lex():
         "personal": _c("(?<!\\p{L})(?:" + "|".join(lex["personal_contract_cues"]) + ")(?!\\p{L})"),
         "window": lex["document_window"],
         "witness": [_c(p) for p in lex["witness_cues"]],
+        "not_party": [_c(p) for p in lex["not_party_before"]],
+        "country_links": [fold(w) for w in lex["country_party_after"]],
+        "speech": regex.compile(r"(?<!\p{L})(?:" + "|".join(regex.escape(fold(w)) for w in lex["speech_verbs"]) + r")(?!\p{L})"),
     }
 
 
@@ -140,7 +144,38 @@ def extract(doc: Document) -> list[Span]:
     return dedup
 
 
+def not_a_party_here(folded: str, pos: int) -> bool:
+    """The organisation at `pos` follows a membership title or a time-zone phrase."""
+    before = folded[max(0, pos - 30):pos]
+    return any(p.search(before) for p in _lex()["not_party"])
+
+
+_ADVERBIAL_PLACE = regex.compile(r",\s*(?:tại|ở)\s[^,;]{1,80},")
+
+
+def speaker_between(folded: str, lo: int, hi: int) -> bool:
+    """A speech verb in folded[lo:hi]: the person before it reports the signing."""
+    return bool(_lex()["speech"].search(folded, lo, hi))
+
+
+def country_as_modifier(text: str, folded: str, pos: int) -> bool:
+    """The country at `pos` qualifies the lower-case noun before it ("doanh nghiệp Đức")."""
+    m = regex.search(r"(\p{L}+)\s+$", text[max(0, pos - 30):pos])
+    if not m or not m.group(1)[:1].islower():
+        return False
+    before = folded[max(0, pos - 30):pos].rstrip()
+    return not any(before.endswith(w) and (len(before) == len(w) or not before[-len(w) - 1].isalpha())
+                   for w in _lex()["country_links"])
+
+
 def in_witness_context(folded: str, sent_start: int, pos: int) -> bool:
-    before = folded[max(sent_start, pos - 120):pos]
-    return any(p.search(before) for p in _lex()["witness"])
+    """A witness/guest cue ("chứng kiến", "chuyến thăm", "đại biểu" …) governs `pos`. A
+    place adverbial between them (", tại Điện Kremlin,") ends the cue's phrase: what follows
+    it is the sentence's subject."""
+    lo = max(sent_start, pos - 120)
+    before = folded[lo:pos]
+    ends = [m.end() for p in _lex()["witness"] for m in p.finditer(before)]
+    if not ends:
+        return False
+    return not _ADVERBIAL_PLACE.search(before, max(ends))
 

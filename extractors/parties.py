@@ -77,6 +77,11 @@ def head_at(folded_text: str, tok: Token) -> tuple[str, str, str] | None:
     return None
 
 
+def is_vietnamese_name(name: str) -> bool:
+    parts = name.split()
+    return len(parts) >= 2 and fold(parts[0]) in _lex()["surnames"]
+
+
 def is_person_name(tok: Token) -> bool:
     parts = tok.text.split()
     return (len(parts) >= 2 and fold(parts[0]) in _lex()["surnames"]
@@ -130,8 +135,9 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
             has_loc = True
             pending += 1
         elif _is_cap(t) and t.pos not in ("CH",):
-            if is_person_name(t) and (has_loc or last_good is not None and _is_proper(toks[last_good])):
-                break
+            if is_person_name(t) and (has_loc or last_good is not None and _is_proper(toks[last_good])
+                                      or last_good is None and i > 0 and fold(toks[i - 1].text) in lex["titles"]):
+                break  # "Thủ tướng Chính phủ Nguyễn Xuân Phúc": the title holder, not the name
             if has_loc and last_good is not None and _is_proper(toks[last_good]) and not is_place(t):
                 break
             if _is_proper(t) or is_place(t):
@@ -247,6 +253,34 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
             i = j
             continue
         i += 1
+    out.extend(_acronym_names(doc, sent, out))
+    return out
+
+
+_ACRONYM = regex.compile(r"\((\p{Lu}{2,8})\)")
+
+
+def _initial(word: str) -> str:
+    return fold(word[:1]).upper().replace("Đ", "D")
+
+
+def _acronym_names(doc: Document, sent: Span, found: list[Span]) -> list[Span]:
+    """ "Tân Hoa xã (THX)": the words before a parenthesised acronym whose initials spell it
+    name an organisation, whatever their heads. Only where no other rule found one."""
+    out = []
+    for m in _ACRONYM.finditer(doc.text, sent.start, sent.end):
+        acr = m.group(1).replace("Đ", "D")
+        words = list(regex.finditer(r"[\p{L}\d&-]+", doc.text[max(sent.start, m.start() - 120):m.start()]))
+        if len(words) < len(acr):
+            continue
+        span = words[-len(acr):]
+        if "".join(_initial(w.group(0)) for w in span) != acr or not span[0].group(0)[:1].isupper():
+            continue
+        base = max(sent.start, m.start() - 120)
+        s, e = base + span[0].start(), base + span[-1].end()
+        if any(o.start < e and s < o.end for o in found):
+            continue
+        out.append(_make(doc, s, e, "organisation", "parties.acronym", 0.7))
     return out
 
 

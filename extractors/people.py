@@ -56,11 +56,16 @@ def extract_people(doc: Document, sent: Span) -> list[Span]:
     toks = analyze(doc, sent)
     f = doc.folded
     out: list[Span] = []
+    orgs = [o for o in doc.layer("orgs") if sent.start <= o.start < sent.end]
     for k, t in enumerate(toks):
+        if any(o.start < t.end and t.start < o.end for o in orgs):
+            continue  # "Tổng Giám đốc Thông Tấn Xã Việt Nam": the words name the organisation
         if not t.text[:1].isupper() or t.pos not in ("Np", "N") or is_place(t) or sum(c.isupper() for c in t.text) > len(t.text.split()) + 1 \
                 or all(c.isupper() for c in t.text if c.isalpha()):
             continue
         hon = _honorific_before(f, t, sent.start)
+        if (t.ner or "").endswith("ORG") or (" " not in t.text and not hon and not (t.ner or "").endswith("PER")):
+            continue  # "Phó chủ tịch Nasdaq": a one-word name needs an honorific or a PER tag
         title = None
         tspan = None
         # title before the name: scan back to a title word within the same clause

@@ -17,9 +17,11 @@ _TRAIL = regex.compile(r"(?:\s+(?:ở|của|và|-|–|tỉnh|thành phố|quận
 
 def extract_location(doc: Document, lo: int, hi: int) -> Span | None:
     """The first "tại X" place phrase in text[lo:hi]."""
+    titles = [p.value.title_span for p in doc.layer("people") if lo <= p.start < hi and p.value.title_span]
     for m in _TAI.finditer(doc.text, lo, hi):
         loc = m.group("loc")
-        if _NOT_PLACE.match(loc):
+        if _NOT_PLACE.match(loc) or any(ts <= m.start() < te for ts, te in titles):
+            # "Đại sứ Trung Quốc tại Syria": the posting in a person's title, not a venue
             continue
         trimmed = _TRAIL.sub("", loc).rstrip(" ,.-–")
         if not trimmed or not trimmed[:1].isupper() and not trimmed.startswith(("tỉnh", "thành phố", "quận", "huyện", "thủ đô")):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
 
 import regex
 
@@ -18,7 +20,8 @@ from extractors import dates as dates_x
 from extractors import events as events_x
 from extractors import places as places_x
 from extractors import relations as relations_x
-from extractors.parties import Org
+from extractors.lexicons import load
+from extractors.parties import Org, is_vietnamese_name
 from extractors.people import Person, title_word
 from pipeline.document import Document, Span
 from pipeline.records import (
@@ -31,7 +34,7 @@ from pipeline.records import (
     Signatory,
     TextSpan,
 )
-from pipeline.textnorm import name_key
+from pipeline.textnorm import fold, name_key
 
 _QUOTED = regex.compile(r"[“\"]([^”\"\n]{4,200})[”\"]")
 
@@ -74,11 +77,14 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
         before = f[max(m.clause[0], o.start - 8):o.start]
         if regex.search(r"(tại|ở|đến|tới|sang)\s+$", before):
             continue  # a place, not a party
+        if events_x.not_a_party_here(f, o.start) or (
+                o.value.kind == "country" and events_x.country_as_modifier(doc.text, f, o.start)):
+            continue
         if events_x.in_witness_context(f, max(m.clause[0], o.start - 120), o.start) and not (
                 o.start > ev.end and regex.search(r"(với|giữa)\s", f[ev.end:o.start])):
             continue
         gap = f[ev.end:o.start]
-        if o.start > ev.end and (o.start - ev.end > 160 or regex.search(r"(?<!\p{L})(nhằm|để|của|về|cho|theo|trong|thuộc)(?!\p{L})", gap)
+        if o.start > ev.end and (o.start - ev.end > 160 or regex.search(r"(?<!\p{L})(nhằm|để|của|về|cho|theo|trong|thuộc|sẽ|giúp)(?!\p{L})", gap)
                                  or (o.start - ev.end > 60 and not regex.search(r"(?<!\p{L})(với|giữa|cùng)(?!\p{L})", gap))):
             continue  # in the object or purpose of the document, not a party
         key = party_key(o)
@@ -86,11 +92,36 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
             out.append(o)
     # organisations that appear only through their representatives before the trigger
     for p in people_titles:
-        if p.start < ev.start and not events_x.in_witness_context(f, max(m.clause[0], p.start - 120), p.start):
-            for o in _title_orgs(doc, p):
+        if p.start < ev.start and not events_x.in_witness_context(f, max(m.clause[0], p.start - 120), p.start) \
+                and not events_x.speaker_between(f, p.end, ev.start):
+            for o in _title_orgs(doc, p) or _state_of(doc, p):
                 if party_key(o) not in {party_key(x) for x in out}:
                     out.append(o)
     return out
+
+
+def _state_of(doc: Document, p: Span) -> list[Span]:
+    """The country a head of state or government signs for: named in the person's title
+    at another mention ("Thủ tướng Hà Lan Mark Rutte"), else Việt Nam for a Vietnamese name
+    (the press's unqualified "Thủ tướng"), taken at a mention of the country in the text."""
+    person: Person = p.value
+    if fold(title_word(person.title) or "") not in _state_titles():
+        return []
+    countries = [o for o in doc.layer("orgs") if o.value.kind == "country" and o.source == "parties.country"]
+    for q in doc.layer("people"):
+        other: Person = q.value
+        if other.title_span and SequenceMatcher(None, name_key(other.name), name_key(person.name)).ratio() >= 0.9:
+            inside = [o for o in countries if other.title_span[0] <= o.start < other.title_span[1]]
+            if inside:
+                return inside[:1]
+    if is_vietnamese_name(person.name):
+        return [o for o in countries if o.value.canonical == "Việt Nam"][:1]
+    return []
+
+
+@lru_cache(maxsize=1)
+def _state_titles() -> frozenset[str]:
+    return frozenset(fold(t) for t in load("people")["state_titles"])
 
 
 def _title_orgs(doc: Document, p: Span) -> list[Span]:
@@ -112,6 +143,15 @@ def _title_orgs(doc: Document, p: Span) -> list[Span]:
     return [Span(s, e, "org", "parties.representative", Org(name, name, "organisation", "parties.representative", 0.6), 0.6)]
 
 
+def _same_key(a: str, b: str) -> bool:
+    """Name keys for the same party or person: equal, or one a word-bounded part of the
+    other ("trung quốc" / "đại sứ quán trung quốc"; "tillerson" / "rex tillerson")."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return bool(short) and f" {short} " in f" {long_} "
+
+
 def _group(doc: Document, events: list[Span]) -> list[Group]:
     groups: list[Group] = []
     pending_weak: list[Span] = []
@@ -127,8 +167,9 @@ def _group(doc: Document, events: list[Span]) -> list[Group]:
         keys = {party_key(p) for p in ps}
         target = None
         for g in groups:
-            shared = len(keys & g.keys())
-            if shared >= 2 or (shared >= 1 and (keys <= g.keys() or g.keys() <= keys)):
+            gkeys = g.keys()
+            shared = sum(1 for k in keys if any(_same_key(k, x) for x in gkeys))
+            if shared >= 2 or (shared >= 1 and (keys <= gkeys or gkeys <= keys)):
                 target = g
                 break
         if target is None:
@@ -138,7 +179,13 @@ def _group(doc: Document, events: list[Span]) -> list[Group]:
                 target.weak.extend(pending_weak)
                 pending_weak = []
         target.mentions.append(ev)
-        target.parties.extend(p for p in ps if party_key(p) not in target.keys())
+        for p in ps:
+            k = party_key(p)
+            same = [i for i, x in enumerate(target.parties) if _same_key(k, party_key(x))]
+            if not same:
+                target.parties.append(p)
+            elif len(k) > len(party_key(target.parties[same[0]])):
+                target.parties[same[0]] = p  # the most complete form names the party
     if not groups and pending_weak:
         # parties named only through their representatives or a collective ("hai Sở")
         g = Group(weak=pending_weak)
@@ -182,13 +229,12 @@ def _date_for(doc: Document, sentences: list[tuple[int, int]], trig: Span) -> Da
     if not cands:
         return None
     cands.sort(key=lambda c: c[0])
-    best = cands[0]
-    # a fuller form of the same day elsewhere in the signing's mentions ("05/02/2017")
-    for _dist, d, value, ysrc in cands:
-        if d.day == best[1].day and d.month == best[1].month and d.year and not best[1].year:
-            best = (_dist, best[1], value, ysrc)
-            break
-    _dist, d, value, ysrc = best
+    _dist, d, value, ysrc = cands[0]
+    if d.year is None and d.day:
+        # the article prints the year of this day elsewhere ("hôm 05/02/2017")
+        year = dates_x.year_in_text(doc.folded, d.day, d.month)
+        if year:
+            value, ysrc = f"{year:04d}-{d.month:02d}-{d.day:02d}", "text"
     pod = d.part_of_day or next((c[1].part_of_day for c in cands if c[1].part_of_day and c[1].day == d.day), None)
     return DateValue(value=value, text=doc.text[d.start:d.end], start=d.start, end=d.end,
                      part_of_day=pod, year_source=ysrc)
@@ -241,8 +287,8 @@ def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signa
                 continue
             person: Person = p.value
             key = name_key(person.name)
-            if key in seen:
-                continue
+            if any(_same_key(key, k) for k in seen):
+                continue  # "Tillerson" after "Rex Tillerson": the same person
             witness = m.anaphoric or events_x.in_witness_context(doc.folded, m.sentence[0], p.start)
             if not witness and p.start > ev.end and not regex.search(r"(với|giữa|và)\s", doc.folded[ev.end:p.start]):
                 continue

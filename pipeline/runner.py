@@ -75,13 +75,9 @@ def _extract(doc: Document) -> None:
     for s in doc.layer("sentences"):
         if any(w in doc.folded[s.start:s.end] for w in (" giúp ", " giúp đỡ ", " hỗ trợ ")) and s.end - s.start < 400:
             sentences.add((s.start, s.end))
-    orgs, people = [], []
-    for key in sorted(sentences):
-        sent = by_span[key]
-        orgs.extend(extract_orgs(doc, sent))
-        people.extend(extract_people(doc, sent))
-    doc.layers["orgs"] = orgs
-    doc.layers["people"] = people
+    chosen = [by_span[key] for key in sorted(sentences)]
+    doc.layers["orgs"] = [o for sent in chosen for o in extract_orgs(doc, sent)]
+    doc.layers["people"] = [p for sent in chosen for p in extract_people(doc, sent)]
 
 
 def process_article(raw: RawArticle, raise_errors: bool = False) -> ArticleRecord:
