@@ -16,18 +16,26 @@ REQUIRES = ["sentences"]
 ASSIGNS = "clauses"
 
 _ITEM = regex.compile(r"^[ \t]*(?:[-–—•+*▪●]|\d{1,2}[.)]|[a-zđ]\))\s+(?P<body>\S.*)$", regex.MULTILINE)
+_SUBJECTS = (r"hai bên|các bên|ba bên|mỗi bên|hai sở|các sở|hai đơn vị|mỗi đơn vị|các đơn vị|hai ngành|hai nước|"
+             r"hai hãng|hai cơ quan|hai địa phương|hai trường|hai tỉnh")
+_COMMIT = (r"sẽ|cùng|thống nhất|nhất trí|cam kết|đồng ý|phối hợp|tiếp tục|tăng cường|có trách nhiệm|hỗ trợ|"
+           r"giúp|chia sẻ|trao đổi|xây dựng|triển khai|tổ chức|thực hiện|có thể|đẩy mạnh|lựa chọn|ưu tiên|xác định|"
+           r"tạo điều kiện|bảo đảm|đảm bảo")
 _CUE = regex.compile(
-    r"(?<!\p{L})(theo đó|hai bên|các bên|ba bên|hai sở|hai đơn vị|mỗi đơn vị|mỗi bên|hai ngành|hai nước|hai hãng|"
-    r"hai cơ quan|cam kết|thống nhất|nội dung hợp tác|biên bản hợp tác|thỏa thuận (này )?(quy định|nêu)|"
-    r"đồng thời|trong đó|hai địa phương|các sở|sẽ phối hợp|cùng nhau)(?!\p{L})",
+    rf"(?<!\p{{L}})(?:(?:{_SUBJECTS})(?:\s+[\p{{L}}\d&-]+){{0,6}}?\s+(?:{_COMMIT})|theo đó|cam kết|thống nhất|nội dung hợp tác|"
+    r"biên bản hợp tác|thỏa thuận (?:này )?(?:quy định|nêu)|trong đó|sẽ phối hợp|cùng nhau|"
+    r"(?:thỏa thuận|ghi nhớ|biên bản|hiệp định|chương trình|quy chế)(?:\s+[\p{L}\d]+){0,8}?\s+nhằm|"
+    r"nội dung(?:\s+\p{L}+){0,3}?\s+của (?:thỏa thuận|biên bản|hiệp định|chương trình))(?!\p{L})",
     regex.IGNORECASE,
 )
 _ANTI = regex.compile(
     r"(?<!\p{L})(phát biểu|bày tỏ|đánh giá cao|cảm ơn|chứng kiến|tham dự|\(ảnh|ảnh:|trao quà|trao tặng|"
-    r"cho biết|nhấn mạnh rằng|khẳng định|chia sẻ với|theo ông|theo bà|tổ chức lễ|lễ ký|ký kết|kí kết|đã ký|thay mặt)(?!\p{L})",
+    r"cho biết|nhấn mạnh rằng|khẳng định|chia sẻ với|theo ông|theo bà|tổ chức lễ|lễ ký|ký kết|kí kết|đã ký|thay mặt|"
+    r"đề nghị|lưu ý|mong muốn|hoan nghênh|nhất trí với ý kiến)(?!\p{L})",
     regex.IGNORECASE,
 )
 _LEAD_IN = regex.compile(r":\s*$")
+_ROSTER = regex.compile(r"(?<!\p{L})danh sách(?!\p{L})")
 
 
 def list_items(doc: Document) -> list[tuple[Span, int]]:
@@ -38,12 +46,17 @@ def list_items(doc: Document) -> list[tuple[Span, int]]:
     while i < len(lines):
         s, e = lines[i]
         if _LEAD_IN.search(doc.text[s:e]):
+            roster = bool(_ROSTER.search(doc.folded[s:e]))  # "Danh sách các đơn vị …:" lists names
             j = i + 1
             while j < len(lines) and _ITEM.match(doc.text[lines[j][0]:lines[j][1]]):
                 m = _ITEM.match(doc.text, lines[j][0], lines[j][1])
                 bs, be = m.start("body"), m.end("body")
                 body = doc.text[bs:be].rstrip()
-                out.append((Span(bs, bs + len(body), "clause", "clauses.item"), s))
+                nxt = doc.text[lines[j + 1][0]:lines[j + 1][1]] if j + 1 < len(lines) else ""
+                # "1. Đối với các trường THPT" over dash items is a sub-heading, not an item
+                heading = m.group(0).lstrip()[:1].isdigit() and regex.match(r"^\s*[-–—•+*▪●]\s", nxt)
+                if not roster and not heading:
+                    out.append((Span(bs, bs + len(body), "clause", "clauses.item"), s))
                 j += 1
             i = j if j > i + 1 else i + 1
         else:
@@ -51,7 +64,18 @@ def list_items(doc: Document) -> list[tuple[Span, int]]:
     return out
 
 
+_OPENER = regex.compile(
+    r"^\W*theo\s+(?:đó|thỏa thuận|biên bản|hiệp định|hợp đồng|chương trình|quy chế|nội dung)[^,.;:]{0,40},", regex.IGNORECASE)
+_CONTINUES = regex.compile(r"^\W*(?:đồng thời|ngoài ra|bên cạnh đó)(?!\p{L})", regex.IGNORECASE)
+_INLINE_LEAD = regex.compile(r"(?:,\s*(?:gồm|bao gồm|cụ thể|như)(?!\p{L})[^,;:]{0,40})?:\s+(?=\S[^:]*;)")
+
+
 def _split_semicolons(doc: Document, s: int, e: int) -> list[Span]:
+    """One clause per ';'-part; an inline lead-in ("…, gồm các công việc sau: A; B") is
+    split from its items."""
+    lead = _INLINE_LEAD.search(doc.text, s, e)
+    if lead:
+        return _split_semicolons(doc, s, lead.start()) + _split_semicolons(doc, lead.end(), e)
     out = []
     cursor = s
     for m in regex.finditer(r";\s*", doc.text[s:e]):
@@ -74,6 +98,7 @@ def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]]) -> 
     out: list[Span] = []
     para_open = None
     prev_line = None
+    prev_clause = False
     for sent in sents:
         line_start = doc.text.rfind("\n", 0, sent.start) + 1
         text = doc.text[sent.start:sent.end]
@@ -82,16 +107,25 @@ def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]]) -> 
         if regex.match(r"^\s*(?:[-–—•+*▪●]|\d{1,2}[.)])\s", doc.text[line_start:sent.end]):
             para_open = False
             continue
-        if (sent.start, sent.end) in skip:
+        if (sent.start, sent.end) in skip and not _OPENER.match(text):
             m = regex.search(r",\s*(theo đó\b.*)$", text, regex.IGNORECASE)
             if m:
                 a = sent.start + m.start(1)
                 out.extend(_split_semicolons(doc, a, sent.end))
             para_open = False
             continue
-        is_cue = bool(_CUE.search(text)) and not _ANTI.search(text)
+        opener = bool(_OPENER.match(text))  # "Theo thỏa thuận được ký kết, …" opens a run of terms
+        is_cue = opener or (bool(_CUE.search(text)) and not _ANTI.search(text))
+        # "Đồng thời, …" / "Ngoài ra, …" right after a term adds another term
+        follows = prev_clause and bool(_CONTINUES.match(text)) and not _ANTI.search(text)
+        prev_clause = False
         if new_para:
-            para_open = is_cue and sent.start == line_start and len(regex.findall(r"[.!?]\s", doc.text[line_start:doc.text.find("\n", line_start) if "\n" in doc.text[line_start:] else len(doc.text)])) <= 8
-        if is_cue or (para_open and not _ANTI.search(text)):
+            para_open = (is_cue or follows) and sent.start == line_start and len(regex.findall(r"[.!?]\s", doc.text[line_start:doc.text.find("\n", line_start) if "\n" in doc.text[line_start:] else len(doc.text)])) <= 8
+        if opener:
+            para_open = True
+        if is_cue or follows or (para_open and not _ANTI.search(text)):
             out.extend(_split_semicolons(doc, sent.start, sent.end))
+            prev_clause = True
+        elif para_open:
+            para_open = False  # a remark ends the run of terms
     return out

@@ -254,6 +254,29 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
             continue
         i += 1
     out.extend(_acronym_names(doc, sent, out))
+    out.extend(_known_acronyms(doc, toks, out))
+    return out
+
+
+def _initials(name: str) -> str:
+    return "".join(_initial(w) for w in regex.findall(r"[\p{L}\d]+", name))
+
+
+def _known_acronyms(doc: Document, toks: list[Token], found: list[Span]) -> list[Span]:
+    """ "TTXVN" after "Thông tấn xã Việt Nam": an all-capitals word spelling the initials of
+    an organisation already named in the article is that organisation."""
+    seen: dict[str, Org] = doc.meta.setdefault("_org_initials", {})
+    for o in found:
+        org: Org = o.value
+        if org.kind != "country" and len(org.name.split()) >= 3:
+            seen.setdefault(_initials(org.name), org)
+    out = []
+    for t in toks:
+        acr = t.text.replace("Đ", "D")
+        if len(acr) >= 3 and acr.isupper() and acr.isalpha() and acr in seen \
+                and not any(o.start < t.end and t.start < o.end for o in found):
+            org = seen[acr]
+            out.append(Span(t.start, t.end, "org", "parties.acronym", Org(t.text, org.canonical, org.kind, "parties.acronym", 0.7), 0.7))
     return out
 
 

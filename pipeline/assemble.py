@@ -91,7 +91,9 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
         if key and key not in {party_key(x) for x in out}:
             out.append(o)
     # organisations that appear only through their representatives before the trigger
-    for p in people_titles:
+    # (not before a passive one — "được ký kết": the agents follow it)
+    passive = bool(regex.search(r"(?<!\p{L})được(?:\s+\p{Ll}+)?\s*$", f[max(m.clause[0], ev.start - 20):ev.start]))
+    for p in people_titles if not passive else []:
         if p.start < ev.start and not events_x.in_witness_context(f, max(m.clause[0], p.start - 120), p.start) \
                 and not events_x.speaker_between(f, p.end, ev.start):
             for o in _title_orgs(doc, p) or _state_of(doc, p):
@@ -152,6 +154,22 @@ def _same_key(a: str, b: str) -> bool:
     return bool(short) and f" {short} " in f" {long_} "
 
 
+def _same_parties(a: set[str], b: set[str]) -> bool:
+    """Two party sets of one signing: two parties in common, or one when a set holds the other."""
+    shared = sum(1 for k in a if any(_same_key(k, x) for x in b))
+    return shared >= 2 or (shared >= 1 and (a <= b or b <= a))
+
+
+def _add_parties(g: Group, ps: list[Span]) -> None:
+    for p in ps:
+        k = party_key(p)
+        same = [i for i, x in enumerate(g.parties) if _same_key(k, party_key(x))]
+        if not same:
+            g.parties.append(p)
+        elif len(k) > len(party_key(g.parties[same[0]])):
+            g.parties[same[0]] = p  # the most complete form names the party
+
+
 def _group(doc: Document, events: list[Span]) -> list[Group]:
     groups: list[Group] = []
     pending_weak: list[Span] = []
@@ -165,13 +183,7 @@ def _group(doc: Document, events: list[Span]) -> list[Group]:
                 pending_weak.append(ev)
             continue
         keys = {party_key(p) for p in ps}
-        target = None
-        for g in groups:
-            gkeys = g.keys()
-            shared = sum(1 for k in keys if any(_same_key(k, x) for x in gkeys))
-            if shared >= 2 or (shared >= 1 and (keys <= gkeys or gkeys <= keys)):
-                target = g
-                break
+        target = next((g for g in groups if _same_parties(keys, g.keys())), None)
         if target is None:
             target = Group()
             groups.append(target)
@@ -179,13 +191,19 @@ def _group(doc: Document, events: list[Span]) -> list[Group]:
                 target.weak.extend(pending_weak)
                 pending_weak = []
         target.mentions.append(ev)
-        for p in ps:
-            k = party_key(p)
-            same = [i for i, x in enumerate(target.parties) if _same_key(k, party_key(x))]
-            if not same:
-                target.parties.append(p)
-            elif len(k) > len(party_key(target.parties[same[0]])):
-                target.parties[same[0]] = p  # the most complete form names the party
+        _add_parties(target, ps)
+    # a later mention can show that two earlier groups are one signing
+    merged: list[Group] = []
+    for g in groups:
+        into = next((h for h in merged if _same_parties(g.keys(), h.keys())), None)
+        if into is None:
+            merged.append(g)
+        else:
+            into.mentions.extend(g.mentions)
+            into.mentions.sort(key=lambda x: x.start)
+            into.weak.extend(g.weak)
+            _add_parties(into, g.parties)
+    groups = merged
     if not groups and pending_weak:
         # parties named only through their representatives or a collective ("hai Sở")
         g = Group(weak=pending_weak)
@@ -370,7 +388,8 @@ def assemble(doc: Document) -> list[Agreement]:
                     if party_key(x) not in {party_key(y) for y in parties}:
                         parties.append(x)
         # clauses: list items led in after the first mention, then prose commitments
-        cls = [c for c, lead in list_items if lo <= lead < hi or (lead < lo and c.start > lo and gi == 0)]
+        cls = [c for c, lead in list_items if (lo <= lead < hi or (lead < lo and c.start > lo and gi == 0))
+               and not any(c.start <= a.start < c.end for a, _b in rel_pairs)]  # a pairing, not a content item
         if not cls or len(groups) == 1:
             prose = clauses_x.prose_commitments(doc, first.value.sentence[0], signing_sentences - {first.value.sentence})
             item_starts = {c.start for c in cls}

@@ -1,7 +1,7 @@
 """Lexicon files (YAML) shipped as package data, loaded once and cached."""
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
