@@ -16,6 +16,7 @@ from functools import lru_cache
 import regex
 
 from extractors.lexicons import load
+from pipeline.config import DISABLED
 from pipeline.document import Document, Span
 from pipeline.segment import Token, analyze
 from pipeline.textnorm import expand_abbreviations, fold
@@ -245,7 +246,7 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
             out.append(Span(sp.start, sp.end, "org", sp.source, Org(t.text, cap, "country", sp.source, 0.6), 0.6))
         elif prev in lex["admin"] and i >= 1 and f in lex["provinces"] and doc.text[toks[i - 1].start].islower():
             out.append(_make(doc, toks[i - 1].start, t.end, "province", "parties.province", 0.7))
-        elif t.ner.endswith("ORG") and _is_cap(t) and not is_person_name(t):
+        elif t.ner.endswith("ORG") and _is_cap(t) and not is_person_name(t) and "parties.ner" not in DISABLED:
             j = i + 1
             while j < len(toks) and toks[j].ner == "I-ORG":
                 j += 1
@@ -273,7 +274,8 @@ def _known_acronyms(doc: Document, toks: list[Token], found: list[Span]) -> list
     out = []
     for t in toks:
         acr = t.text.replace("Đ", "D")
-        if len(acr) >= 3 and acr.isupper() and acr.isalpha() and acr in seen \
+        defining = doc.text[max(0, t.start - 1):t.start] == "("  # "(THX)" defines, does not mention
+        if len(acr) >= 3 and acr.isupper() and acr.isalpha() and acr in seen and not defining \
                 and not any(o.start < t.end and t.start < o.end for o in found):
             org = seen[acr]
             out.append(Span(t.start, t.end, "org", "parties.acronym", Org(t.text, org.canonical, org.kind, "parties.acronym", 0.7), 0.7))

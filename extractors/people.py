@@ -14,6 +14,7 @@ import regex
 
 from extractors.lexicons import load
 from extractors.parties import is_person_name, is_place
+from pipeline.config import DISABLED
 from pipeline.document import Document, Span
 from pipeline.segment import Token, analyze
 from pipeline.textnorm import fold
@@ -97,7 +98,42 @@ def extract_people(doc: Document, sent: Span) -> list[Span]:
         if not (is_person_name(t) or t.pos == "Np" or hon):
             continue
         out.append(Span(t.start, t.end, "person", "people.rule", Person(t.text, title, tspan)))
+    if "people.matcher" not in DISABLED:
+        out.extend(_matched_people(doc, sent, out, orgs))
     return out
+
+
+def _matched_people(doc: Document, sent: Span, found: list[Span], orgs: list[Span]) -> list[Span]:
+    """Signatories the spaCy Matcher patterns (lexicons/patterns.yaml) find: a title and its
+    organisation set off by commas before the name ("Tổng Giám đốc Hãng X (Sputnik), Dmitry
+    Kiselev đã ký"), or the agent of a passive signing ("được ký bởi Thủ tướng … Imad Khamis")."""
+    from extractors.patterns import match
+    from pipeline.spacy_doc import char_span, sentence_doc
+
+    sdoc = sentence_doc(doc, sent)
+    out: list[Span] = []
+    for label, i, j in match(doc, sent):
+        if j - i > 30:
+            continue  # too far from its title to be its holder
+        name_i = j - 2 if label == "signer_apposition" else j - 1
+        tok = sdoc[name_i]
+        s, e = char_span(sdoc, name_i, name_i + 1)
+        if any(p.start < e and s < p.end for p in found + out) or any(o.start < e and s < o.end for o in orgs) \
+                or fold(tok.text) in _places():
+            continue
+        # the title nearest the name: the last title-marked token in the match
+        ti = max(k for k in range(i, name_i) if sdoc[k]._.phrase == "TITLE")
+        stop = name_i - 1 if label == "signer_apposition" else name_i
+        ts, te = char_span(sdoc, ti, stop)
+        title = doc.text[ts:te].strip(" ,")
+        out.append(Span(s, e, "person", f"people.matcher:{label}", Person(tok.text, title, (ts, ts + len(title)))))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    lex = load("places")
+    return frozenset(fold(x) for key in ("countries", "provinces") for x in lex[key]) | frozenset(fold(x) for x in lex["capitals"])
 
 
 def title_word(title: str | None) -> str | None:

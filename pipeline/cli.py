@@ -43,8 +43,14 @@ def _cmd_schema(args) -> int:
 
 
 def _cmd_eval(args) -> int:
+    from pipeline.config import COMPONENTS, DISABLED
     from pipeline.evaluate import evaluate, format_report
 
+    for name in filter(None, (args.disable or "").split(",")):
+        if name not in COMPONENTS:
+            print(f"kyket eval: unknown component {name!r} (known: {', '.join(COMPONENTS)})", file=sys.stderr)
+            return 2
+        DISABLED.add(name)
     report = evaluate(Path(args.gold), Path(args.articles))
     print(format_report(report))
     if args.json:
@@ -66,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gold", required=True)
     p.add_argument("--articles", required=True)
     p.add_argument("--json", help="write the figures to this file")
+    p.add_argument("--disable", help="comma-separated components to leave out (ablation): people.matcher, parties.ner")
     p.set_defaults(fn=_cmd_eval)
     args = parser.parse_args(argv)
     return args.fn(args)

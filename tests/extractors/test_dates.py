@@ -49,3 +49,15 @@ def test_printed_publication_time():
     assert parse_printed_datetime("Sơn Dương 13:44 25/03/2023")[0] == "2023-03-25T13:44"
     assert parse_printed_datetime("6:20, Thứ Sáu, 14-7-2023")[0] == "2023-07-14T06:20"
     assert parse_printed_datetime("Ngày 13/7, tại TP. Đông Hà, Cụm thi đua số 6 khu vực Bắc Trung bộ") is None
+
+
+def test_year_printed_elsewhere_for_the_same_day():
+    from extractors.dates import year_in_text
+
+    text = fold("Hôm 05/02, hai bên ký thỏa thuận. Ảnh chụp tại Damascus hôm 05/02/2017.")
+    assert year_in_text(text, 5, 2) == 2017
+    assert year_in_text(text, 6, 2) is None
+    # a printed range that contains the day fixes its year too
+    assert year_in_text(fold("Đoàn thăm Việt Nam từ ngày 23-27/5/2017."), 24, 5) == 2017
+    # two different years for the day: undecided
+    assert year_in_text(fold("ngày 1/3/2016 và ngày 1/3/2017"), 1, 3) is None

@@ -40,3 +40,17 @@ def test_countries_and_capitals():
 def test_foreign_company_with_head():
     _doc, orgs = _orgs("Tập đoàn Thành Công đã chính thức ký kết thỏa thuận hợp tác cùng Tập đoàn Hyundai Motor Hàn Quốc.")
     assert [o.value.name for o in orgs] == ["Tập đoàn Thành Công", "Tập đoàn Hyundai Motor Hàn Quốc"]
+
+
+def test_acronym_in_parentheses_names_an_organisation():
+    doc, orgs = _orgs("Đồng chí Thái Danh Chiếu, Xã trưởng Tân Hoa xã (THX) đã ký thỏa thuận.")
+    acr = [o for o in orgs if o.source == "parties.acronym"]
+    assert [o.value.name for o in acr] == ["Tân Hoa xã"]
+    assert doc.text[acr[0].start:acr[0].end] == "Tân Hoa xã"
+
+
+def test_acronym_of_an_organisation_named_earlier():
+    doc, orgs = _orgs("Tổng Giám đốc Thông tấn xã Việt Nam đã phát biểu. Thỏa thuận giữa TTXVN và Sputnik mở ra cơ hội mới.")
+    ttx = [o for o in orgs if o.value.name == "TTXVN"]
+    assert len(ttx) == 1 and ttx[0].value.canonical == "Thông tấn xã Việt Nam"
+    assert doc.text[ttx[0].start:ttx[0].end] == "TTXVN"

@@ -1,0 +1,11 @@
+"""Run-wide switches.
+
+`DISABLED` names statistical or pattern components to leave out, for ablations:
+`kyket eval --disable people.matcher,parties.ner` measures what each one adds (README).
+Known names: `people.matcher` (spaCy Matcher patterns for signatories),
+`parties.ner` (underthesea's CRF NER for organisations the lexicons do not know).
+"""
+from __future__ import annotations
+
+COMPONENTS = ("people.matcher", "parties.ner")
+DISABLED: set[str] = set()
