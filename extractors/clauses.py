@@ -16,14 +16,14 @@ REQUIRES = ["sentences"]
 ASSIGNS = "clauses"
 
 _ITEM = regex.compile(r"^[ \t]*(?:[-–—•+*▪●]|\d{1,2}[.)]|[a-zđ]\))\s+(?P<body>\S.*)$", regex.MULTILINE)
-_SUBJECTS = (r"hai bên|các bên|ba bên|mỗi bên|hai sở|các sở|hai đơn vị|mỗi đơn vị|các đơn vị|hai ngành|hai nước|"
+_SUBJECTS = (r"hai bên|các bên|ba bên|mỗi bên|hai sở|các sở|hai đơn vị|mỗi đơn vị|hai ngành|hai nước|"
              r"hai hãng|hai cơ quan|hai địa phương|hai trường|hai tỉnh")
 _COMMIT = (r"sẽ|cùng|thống nhất|nhất trí|cam kết|đồng ý|phối hợp|tiếp tục|tăng cường|có trách nhiệm|hỗ trợ|"
            r"giúp|chia sẻ|trao đổi|xây dựng|triển khai|tổ chức|thực hiện|có thể|đẩy mạnh|lựa chọn|ưu tiên|xác định|"
            r"tạo điều kiện|bảo đảm|đảm bảo")
 _CUE = regex.compile(
-    rf"(?<!\p{{L}})(?:(?:{_SUBJECTS})(?:\s+[\p{{L}}\d&-]+){{0,6}}?\s+(?:{_COMMIT})|theo đó|cam kết|thống nhất|nội dung hợp tác|"
-    r"biên bản hợp tác|thỏa thuận (?:này )?(?:quy định|nêu)|trong đó|sẽ phối hợp|cùng nhau|"
+    rf"(?<!\p{{L}})(?:(?:{_SUBJECTS})(?:\s+[\p{{L}}\d&-]+){{0,6}}?\s+(?:{_COMMIT})|theo đó|cam kết|(?:đã|cùng|đều|bên|nước)\s+thống nhất|nội dung hợp tác|"
+    r"biên bản hợp tác|thỏa thuận (?:này )?(?:quy định|nêu)|sẽ phối hợp|cùng nhau|"
     r"(?:thỏa thuận|ghi nhớ|biên bản|hiệp định|chương trình|quy chế)(?:\s+[\p{L}\d]+){0,8}?\s+nhằm|"
     r"nội dung(?:\s+\p{L}+){0,3}?\s+của (?:thỏa thuận|biên bản|hiệp định|chương trình))(?!\p{L})",
     regex.IGNORECASE,
@@ -66,7 +66,8 @@ def list_items(doc: Document) -> list[tuple[Span, int]]:
 
 _OPENER = regex.compile(
     r"^\W*theo\s+(?:đó|thỏa thuận|biên bản|hiệp định|hợp đồng|chương trình|quy chế|nội dung)[^,.;:]{0,40},", regex.IGNORECASE)
-_CONTINUES = regex.compile(r"^\W*(?:đồng thời|ngoài ra|bên cạnh đó)(?!\p{L})", regex.IGNORECASE)
+_CONTINUES = regex.compile(r"^\W*(?:đồng thời|ngoài ra|bên cạnh đó|trong đó)(?!\p{L})", regex.IGNORECASE)
+_TERMS_AFTER = regex.compile(r"(?:nội dung|sau|như|gồm)\s*:\s+(\S.*)$", regex.IGNORECASE)
 _INLINE_LEAD = regex.compile(r"(?:,\s*(?:gồm|bao gồm|cụ thể|như)(?!\p{L})[^,;:]{0,40})?:\s+(?=\S[^:]*;)")
 
 
@@ -107,15 +108,17 @@ def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]]) -> 
         if regex.match(r"^\s*(?:[-–—•+*▪●]|\d{1,2}[.)])\s", doc.text[line_start:sent.end]):
             para_open = False
             continue
-        if (sent.start, sent.end) in skip and not _OPENER.match(text):
-            m = regex.search(r",\s*(theo đó\b.*)$", text, regex.IGNORECASE)
-            if m:
-                a = sent.start + m.start(1)
-                out.extend(_split_semicolons(doc, a, sent.end))
-            para_open = False
-            continue
         opener = bool(_OPENER.match(text))  # "Theo thỏa thuận được ký kết, …" opens a run of terms
-        is_cue = opener or (bool(_CUE.search(text)) and not _ANTI.search(text))
+        # a signing sentence may carry the terms itself: "…, theo đó …" / "… các nội dung như: A; B"
+        tail = regex.search(r",\s*(theo đó\b.*)$", text, regex.IGNORECASE) or _TERMS_AFTER.search(text)
+        signing = (sent.start, sent.end) in skip or bool(_ANTI.search(text))
+        if signing and not opener:
+            if tail:
+                out.extend(_split_semicolons(doc, sent.start + tail.start(1), sent.end))
+            prev_clause = bool(tail)
+            para_open = False  # a remark or another signing ends a run of terms
+            continue
+        is_cue = opener or bool(_CUE.search(text))
         # "Đồng thời, …" / "Ngoài ra, …" right after a term adds another term
         follows = prev_clause and bool(_CONTINUES.match(text)) and not _ANTI.search(text)
         prev_clause = False

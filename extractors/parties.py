@@ -148,6 +148,9 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
                 and regex.fullmatch(r"\d{1,2}", t.text):
             last_good, pending = j, 0
             break
+        elif any(f.startswith(w + " ") and t.text[len(w) + 1:][:1].isupper() for w in lex["inner"]):
+            last_good, pending = j, 0  # one word "xã hội chủ nghĩa Việt Nam": descriptor + proper name
+            has_loc = True
         elif f in ("và", "&") and not has_loc and nxt is not None and _is_cap(nxt) and not head_at(doc.folded, nxt):
             pending += 1
         elif not has_loc and pending < 3 and (f in lex["inner"] or (

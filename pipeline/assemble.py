@@ -109,7 +109,7 @@ def _state_of(doc: Document, p: Span) -> list[Span]:
     person: Person = p.value
     if fold(title_word(person.title) or "") not in _state_titles():
         return []
-    countries = [o for o in doc.layer("orgs") if o.value.kind == "country" and o.source == "parties.country"]
+    countries = [o for o in doc.layer("orgs") if o.value.kind == "country"]
     for q in doc.layer("people"):
         other: Person = q.value
         if other.title_span and SequenceMatcher(None, name_key(other.name), name_key(person.name)).ratio() >= 0.9:
@@ -117,7 +117,7 @@ def _state_of(doc: Document, p: Span) -> list[Span]:
             if inside:
                 return inside[:1]
     if is_vietnamese_name(person.name):
-        return [o for o in countries if o.value.canonical == "Việt Nam"][:1]
+        return [o for o in countries if _same_key("việt nam", name_key(o.value.canonical))][:1]
     return []
 
 
@@ -203,7 +203,13 @@ def _group(doc: Document, events: list[Span]) -> list[Group]:
             into.mentions.sort(key=lambda x: x.start)
             into.weak.extend(g.weak)
             _add_parties(into, g.parties)
-    groups = merged
+    # a group left with one party is a further mention of the signing before it
+    groups = []
+    for g in merged:
+        if len(g.parties) < 2 and groups:
+            groups[-1].weak.extend(g.mentions + g.weak)
+        else:
+            groups.append(g)
     if not groups and pending_weak:
         # parties named only through their representatives or a collective ("hai Sở")
         g = Group(weak=pending_weak)
@@ -307,7 +313,12 @@ def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signa
             key = name_key(person.name)
             if any(_same_key(key, k) for k in seen):
                 continue  # "Tillerson" after "Rex Tillerson": the same person
-            witness = m.anaphoric or events_x.in_witness_context(doc.folded, m.sentence[0], p.start)
+            # at "Lễ ký … giữa A và B" only the people who represent A or B themselves sign
+            own = p.start < ev.start and regex.search(r"(?<!\p{L})(?:tại|trong)\s+(?:buổi\s+)?lễ\s*$", doc.folded[p.end:ev.start]) \
+                and not events_x.in_witness_context(doc.folded, p.end, ev.start) and any(_same_key(party_key(r), party_key(x))
+                                             for r in _title_orgs(doc, p) or _state_of(doc, p) for x in party_spans)
+            witness = (m.anaphoric and not own) or events_x.in_witness_context(doc.folded, m.sentence[0], p.start) \
+                or (p.start < ev.start and events_x.speaker_between(doc.folded, p.end, ev.start))  # a speaker
             if not witness and p.start > ev.end and not regex.search(r"(với|giữa|và)\s", doc.folded[ev.end:p.start]):
                 continue
             party = None
