@@ -13,6 +13,7 @@ from functools import lru_cache
 import regex
 
 from extractors.lexicons import load
+from pipeline.textnorm import fold
 
 NAME = "dates"
 
@@ -133,6 +134,17 @@ def extract_dates(folded: str, start: int = 0, end: int | None = None) -> list[D
             taken.append((m.start(), m.end()))
     out.sort(key=lambda x: x.start)
     return out
+
+
+@lru_cache(maxsize=1)
+def _report_verbs() -> regex.Pattern[str]:
+    words = sorted((fold(w) for w in load("dates")["report_verbs"]), key=len, reverse=True)
+    return regex.compile(r"(?<!\p{L})(?:" + "|".join(regex.escape(w) for w in words) + r")(?!\p{L})")
+
+
+def dates_a_report(folded: str, date_end: int, trigger_start: int) -> bool:
+    """The date heads a reporting verb that comes before the signing trigger."""
+    return date_end < trigger_start and bool(_report_verbs().search(folded, date_end, trigger_start))
 
 
 _DAY_RANGE = regex.compile(

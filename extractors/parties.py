@@ -46,6 +46,7 @@ def _lex():
         "heads": heads,
         "admin": {fold(a) for a in org["admin_units"]},
         "inner": {fold(a) for a in org["inner_lowercase"]},
+        "legal_forms": {fold(a) for a in org["legal_forms"]},
         "countries": {fold(c): c for c in places["countries"] + places["blocs"]},
         "capitals": {fold(k): v for k, v in places["capitals"].items()},
         "provinces": {fold(p) for p in places["provinces"]},
@@ -99,8 +100,14 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
     """Token range [i, j) of the organisation name opening at token i (a head)."""
     lex = _lex()
     h = head_at(doc.folded, toks[i])
-    if h is None or not doc.text[toks[i].start].isupper():
+    if h is None:
         return None
+    if not doc.text[toks[i].start].isupper():
+        # "tập đoàn Kalyani", "công ty Samsung": a lower-case company head before a brand
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if not (h[1] == "company" and toks[i].end == toks[i].start + len(h[0]) and nxt is not None
+                and nxt.pos == "Np" and _is_cap(nxt) and not is_place(nxt) and not is_person_name(nxt)):
+            return None
     head_end = toks[i].start + len(h[0])
     j = i + 1
     # a head may span several tokens ("Ủy ban" "nhân dân")
@@ -115,8 +122,9 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
         t = toks[j]
         f = fold(t.text)
         nxt = toks[j + 1] if j + 1 < len(toks) else None
-        if last_good is not None and head_at(doc.folded, t) and _is_cap(t) and not _is_acronym(t):
-            break
+        if last_good is not None and head_at(doc.folded, t) and _is_cap(t) and not _is_acronym(t) \
+                and fold(toks[last_good].text) not in lex["legal_forms"]:
+            break  # a new head opens a new name — except "Công ty CP Tập đoàn Hoành Sơn"
         if f in lex["titles"] or f in lex["honorifics"]:
             break
         if t.text == "(":
@@ -139,8 +147,9 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
             if is_person_name(t) and (has_loc or last_good is not None and _is_proper(toks[last_good])
                                       or last_good is None and i > 0 and fold(toks[i - 1].text) in lex["titles"]):
                 break  # "Thủ tướng Chính phủ Nguyễn Xuân Phúc": the title holder, not the name
-            if has_loc and last_good is not None and _is_proper(toks[last_good]) and not is_place(t):
-                break
+            if has_loc and last_good is not None and _is_proper(toks[last_good]) and not is_place(t) \
+                    and is_place(toks[last_good]):
+                break  # "Sở … Bắc Ninh Quảng Nam": a place closes the name; "Imal Pal Group" goes on
             if _is_proper(t) or is_place(t):
                 has_loc = True
             last_good, pending = j, 0
@@ -193,7 +202,8 @@ def _expand_list(doc: Document, toks: list[Token], i: int, run: tuple[int, int],
         k += 1
     elif not plural:
         # "Phòng GD&ĐT Đống Đa và Sóc Sơn": a bare list of places after one head
-        if not (run[1] < len(toks) and fold(toks[run[1]].text) in ("và", ",") and run[1] + 1 < len(toks)
+        # (joined by "và": "hãng Sputnik, Dmitry Kiselev" is a name and an apposition)
+        if not (run[1] < len(toks) and fold(toks[run[1]].text) == "và" and run[1] + 1 < len(toks)
                 and (_is_proper(toks[run[1] + 1]) or is_place(toks[run[1] + 1]))
                 and not head_at(doc.folded, toks[run[1] + 1]) and not is_person_name(toks[run[1] + 1])):
             return []
@@ -258,6 +268,11 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
             continue
         i += 1
     out.extend(_acronym_names(doc, sent, out))
+    seen: dict[str, Org] = doc.meta.setdefault("_org_initials", {})
+    for o in out:
+        m = _ACRONYM.match(doc.text, o.end + 1) if doc.text[o.end:o.end + 2] == " (" else None
+        if m and o.value.kind != "country":
+            seen.setdefault(m.group(1).replace("Đ", "D"), o.value)  # "Tập đoàn … Israel (IAI)"
     out.extend(_known_acronyms(doc, toks, out))
     return out
 

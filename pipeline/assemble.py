@@ -84,7 +84,10 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
                 o.start > ev.end and regex.search(r"(với|giữa)\s", f[ev.end:o.start])):
             continue
         gap = f[ev.end:o.start]
-        if o.start > ev.end and (o.start - ev.end > 160 or regex.search(r"(?<!\p{L})(nhằm|để|của|về|cho|theo|trong|thuộc|sẽ|giúp)(?!\p{L})", gap)
+        # "ký biên bản ghi nhớ về … cho … với Tập đoàn X": the partner after "với" is a party
+        # however long the object before it
+        partner = o.start - ev.end <= 250 and regex.search(r"(?<!\p{L})với\s+(?:\p{L}+\s+){0,2}$", gap)
+        if o.start > ev.end and not partner and (o.start - ev.end > 160 or regex.search(r"(?<!\p{L})(nhằm|để|của|về|cho|theo|trong|thuộc|sẽ|giúp)(?!\p{L})", gap)
                                  or (o.start - ev.end > 60 and not regex.search(r"(?<!\p{L})(với|giữa|cùng)(?!\p{L})", gap))):
             continue  # in the object or purpose of the document, not a party
         key = party_key(o)
@@ -154,6 +157,17 @@ def _same_key(a: str, b: str) -> bool:
     return bool(short) and f" {short} " in f" {long_} "
 
 
+_PLURAL = regex.compile(r"(?<!\p{L})(?:các|nhiều|những|loạt|\d+)\s+(?:\p{L}+\s+){0,2}$")
+
+
+def _summary(doc: Document, ev: Span) -> bool:
+    """A mention of several signings at once: a plural before the document word or the
+    trigger ("nhiều văn bản ghi nhớ", "các hoạt động ký kết", "2 thỏa thuận")."""
+    m: events_x.EventMention = ev.value
+    anchors = [m.trigger[0]] + ([m.doc_span[0]] if m.doc_span else [])
+    return any(_PLURAL.search(doc.folded, max(m.clause[0], a - 30), a) for a in anchors)
+
+
 def _same_parties(a: set[str], b: set[str]) -> bool:
     """Two party sets of one signing: two parties in common, or one when a set holds the other."""
     shared = sum(1 for k in a if any(_same_key(k, x) for x in b))
@@ -173,6 +187,7 @@ def _add_parties(g: Group, ps: list[Span]) -> None:
 def _group(doc: Document, events: list[Span]) -> list[Group]:
     groups: list[Group] = []
     pending_weak: list[Span] = []
+    summaries: list[tuple[Span, set[str]]] = []
     for ev in events:
         ps = mention_parties(doc, ev)
         if len(ps) < 2:
@@ -184,6 +199,9 @@ def _group(doc: Document, events: list[Span]) -> list[Group]:
             continue
         keys = {party_key(p) for p in ps}
         target = next((g for g in groups if _same_parties(keys, g.keys())), None)
+        if target is None and _summary(doc, ev):
+            summaries.append((ev, keys))  # "các hoạt động ký kết … giữa A với B": placed at the end
+            continue
         if target is None:
             target = Group()
             groups.append(target)
@@ -192,6 +210,17 @@ def _group(doc: Document, events: list[Span]) -> list[Group]:
                 pending_weak = []
         target.mentions.append(ev)
         _add_parties(target, ps)
+    # a summary of several signings ("nhiều văn bản ghi nhớ … đã được ký kết") is one of them
+    # when a named signing shares a party with it, else a signing of its own
+    for ev, keys in summaries:
+        into = next((g for g in groups if any(_same_key(k, x) for k in keys for x in g.keys())), None)
+        if into is not None:
+            into.weak.append(ev)
+        else:
+            g = Group(mentions=[ev])
+            _add_parties(g, mention_parties(doc, ev))
+            groups.append(g)
+    groups.sort(key=lambda g: g.mentions[0].start)
     # a later mention can show that two earlier groups are one signing
     merged: list[Group] = []
     for g in groups:
@@ -241,12 +270,16 @@ def _pub_date(doc: Document) -> dt.date | None:
         return None
 
 
-def _date_for(doc: Document, sentences: list[tuple[int, int]], trig: Span) -> DateValue | None:
+def _date_for(doc: Document, mentions: list[Span]) -> DateValue | None:
+    """The signing date: the date nearest the first mention's trigger, else the first date
+    of a later mention's sentence — never a date that heads a reporting verb."""
     cands = []
-    for rank, (s, e) in enumerate(sentences):
+    trig = mentions[0]
+    for rank, ev in enumerate(mentions):
+        s, e = ev.value.sentence
         for d in dates_x.extract_dates(doc.folded, s, e):
             value, ysrc = dates_x.resolve(d, doc.published_at)
-            if value is None:
+            if value is None or dates_x.dates_a_report(doc.folded, d.end, ev.start):
                 continue
             dist = abs(d.start - trig.start) if rank == 0 else 10_000 * rank + d.start
             cands.append((dist, d, value, ysrc))
@@ -368,11 +401,12 @@ def assemble(doc: Document) -> list[Agreement]:
         lo = starts[gi]
         hi = starts[gi + 1] if gi + 1 < len(groups) else len(doc.text)
         # all mentions of this signing, strong first
-        sentences = []
+        mentions: list[Span] = []
         for ev in g.mentions + sorted(g.weak, key=lambda x: x.start):
-            if ev.value.sentence not in sentences:
-                sentences.append(ev.value.sentence)
-        date = _date_for(doc, sentences, first)
+            if ev.value.sentence not in {x.value.sentence for x in mentions}:
+                mentions.append(ev)
+        sentences = [ev.value.sentence for ev in mentions]
+        date = _date_for(doc, mentions)
         mtype = max(g.mentions + g.weak, key=lambda x: x.value.doc_priority).value
         atype = mtype.doc_type or "other"
         loc = None

@@ -71,6 +71,37 @@ def align(text: str, pieces: list[str], offset: int = 0) -> list[tuple[int, int]
 _ACRONYM = regex.compile(r"^[\p{Lu}\d][\p{Lu}\d&.-]*\p{Lu}$")
 
 
+@lru_cache(maxsize=1)
+def _places_and_surnames() -> tuple[tuple[str, ...], frozenset[str]]:
+    from extractors.lexicons import load
+    from pipeline.textnorm import fold
+
+    places = load("places")
+    names = {fold(x) for key in ("provinces", "countries") for x in places[key]}
+    return tuple(sorted(names, key=len, reverse=True)), frozenset(fold(x) for x in load("people")["surnames"])
+
+
+def _split_place_person(tok: Token) -> list[Token]:
+    """underthesea sometimes glues a place to the person name after it ("Hà Tĩnh Dương Tất
+    Thắng" in "UBND tỉnh Hà Tĩnh Dương Tất Thắng"): split at a known place followed by a
+    Vietnamese surname and at least one more name word."""
+    if tok.pos != "Np" or tok.text.count(" ") < 2:
+        return [tok]
+    from pipeline.textnorm import fold
+
+    places, surnames = _places_and_surnames()
+    f = fold(tok.text)
+    for place in places:
+        if f.startswith(place + " "):
+            rest = tok.text[len(place) + 1:].split()
+            if len(rest) >= 2 and fold(rest[0]) in surnames and all(w[:1].isupper() for w in rest):
+                cut = tok.start + len(place)
+                return [Token(tok.start, cut, tok.text[:len(place)], "Np", tok.ner),
+                        Token(cut + 1, tok.end, tok.text[len(place) + 1:], "Np", tok.ner)]
+            break
+    return [tok]
+
+
 def _split_acronyms(text: str, tok: Token) -> list[Token]:
     """underthesea sometimes glues an acronym to its neighbours ("GD&ĐT và", "GD&ĐT Kỳ Sơn")."""
     parts = [(m.start() + tok.start, m.end() + tok.start) for m in regex.finditer(r"\S+", tok.text)]
@@ -127,6 +158,7 @@ def analyze(doc: Document, sent: Span) -> list[Token]:
     ranges = align(text, words, sent.start)
     tokens = []
     for (s, e), r in zip(ranges, rows, strict=True):
-        tokens.extend(_split_acronyms(doc.text, Token(s, e, doc.text[s:e], r[1], r[3])))
+        for t in _split_acronyms(doc.text, Token(s, e, doc.text[s:e], r[1], r[3])):
+            tokens.extend(_split_place_person(t))
     cache[key] = tokens
     return tokens
