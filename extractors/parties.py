@@ -113,6 +113,7 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
     # a head may span several tokens ("Ủy ban" "nhân dân")
     while j < len(toks) and toks[j].start < head_end:
         j += 1
+    j0 = j
     last_good = None
     has_loc = False
     pending = 0
@@ -171,6 +172,8 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
         j += 1
     if last_good is None:
         return None
+    if last_good >= j0 and all(fold(t.text) in lex["legal_forms"] for t in toks[j0:last_good + 1]):
+        return None  # "Công ty CP" alone names no company
     return i, last_good + 1
 
 

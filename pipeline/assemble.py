@@ -93,10 +93,14 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
         key = party_key(o)
         if key and key not in {party_key(x) for x in out}:
             out.append(o)
+    # "Hai Thủ tướng đã ký …": the states of the two office holders the article names
+    if len(out) < 2:
+        for o in _collective_states(doc, ev):
+            if party_key(o) not in {party_key(x) for x in out}:
+                out.append(o)
     # organisations that appear only through their representatives before the trigger
     # (not before a passive one — "được ký kết": the agents follow it)
-    passive = bool(regex.search(r"(?<!\p{L})được(?:\s+\p{Ll}+)?\s*$", f[max(m.clause[0], ev.start - 20):ev.start]))
-    for p in people_titles if not passive else []:
+    for p in people_titles if not _passive(doc, ev) else []:
         if p.start < ev.start and not events_x.in_witness_context(f, max(m.clause[0], p.start - 120), p.start) \
                 and not events_x.speaker_between(f, p.end, ev.start):
             for o in _title_orgs(doc, p) or _state_of(doc, p):
@@ -127,6 +131,38 @@ def _state_of(doc: Document, p: Span) -> list[Span]:
 @lru_cache(maxsize=1)
 def _state_titles() -> frozenset[str]:
     return frozenset(fold(t) for t in load("people")["state_titles"])
+
+
+def _collective_holders(doc: Document, ev: Span) -> list[tuple[Span, Span]]:
+    """ "Hai Thủ tướng đã ký …": (person, country) for the two holders of that office the
+    article names, each at its mention nearest before the trigger."""
+    m: events_x.EventMention = ev.value
+    before = doc.folded[m.clause[0]:ev.start]
+    title = None
+    for hit in regex.finditer(r"(?<!\p{L})(?:hai|2)\s+", before):
+        rest = before[hit.end():]
+        title = next((t for t in sorted(_state_titles(), key=len, reverse=True)
+                      if rest.startswith(t) and not rest[len(t):len(t) + 1].isalpha()), None)
+        if title:
+            break
+    if title is None:
+        return []
+    best: dict[str, tuple[Span, Span]] = {}
+    for p in doc.layer("people"):
+        if p.start < ev.start and fold(title_word(p.value.title) or "").startswith(title):
+            for o in _state_of(doc, p)[:1]:
+                best[party_key(o)] = (p, o)  # people are in text order: the last one is nearest
+    return list(best.values()) if len(best) == 2 else []
+
+
+def _collective_states(doc: Document, ev: Span) -> list[Span]:
+    return [o for _p, o in _collective_holders(doc, ev)]
+
+
+def _passive(doc: Document, ev: Span) -> bool:
+    """ "… được ký kết": who stands before a passive trigger did not sign."""
+    m: events_x.EventMention = ev.value
+    return bool(regex.search(r"(?<!\p{L})được(?:\s+\p{Ll}+)?\s*$", doc.folded[max(m.clause[0], ev.start - 20):ev.start]))
 
 
 def _title_orgs(doc: Document, p: Span) -> list[Span]:
@@ -174,6 +210,18 @@ def _same_parties(a: set[str], b: set[str]) -> bool:
     return shared >= 2 or (shared >= 1 and (a <= b or b <= a))
 
 
+def _joins(g: Group, ev: Span, keys: set[str]) -> bool:
+    """The mention continues group `g`: the same parties, and not a different document
+    signed by only some of them ("… cùng Ngân hàng Thế giới ký Bản ghi nhớ …. Hai Thủ tướng
+    đã ký Ý định thư …" are two signings)."""
+    return _same_parties(keys, g.keys()) and (keys == g.keys() or _same_document({ev.value.doc_type}, g))
+
+
+def _same_document(types: set[str | None], g: Group) -> bool:
+    theirs = {x.value.doc_type for x in g.mentions}
+    return None in types or None in theirs or bool(types & theirs)
+
+
 def _add_parties(g: Group, ps: list[Span]) -> None:
     for p in ps:
         k = party_key(p)
@@ -198,7 +246,10 @@ def _group(doc: Document, events: list[Span]) -> list[Group]:
                 pending_weak.append(ev)
             continue
         keys = {party_key(p) for p in ps}
-        target = next((g for g in groups if _same_parties(keys, g.keys())), None)
+        target = next((g for g in groups if _joins(g, ev, keys)), None)
+        if target is None and ev.value.anaphoric:
+            # "chứng kiến Lễ ký … giữa A và B" refers back to a signing already reported
+            target = next((g for g in groups if any(_same_key(k, x) for k in keys for x in g.keys())), None)
         if target is None and _summary(doc, ev):
             summaries.append((ev, keys))  # "các hoạt động ký kết … giữa A với B": placed at the end
             continue
@@ -224,7 +275,8 @@ def _group(doc: Document, events: list[Span]) -> list[Group]:
     # a later mention can show that two earlier groups are one signing
     merged: list[Group] = []
     for g in groups:
-        into = next((h for h in merged if _same_parties(g.keys(), h.keys())), None)
+        into = next((h for h in merged if _same_parties(g.keys(), h.keys()) and (
+            g.keys() == h.keys() or _same_document({x.value.doc_type for x in g.mentions}, h))), None)
         if into is None:
             merged.append(g)
         else:
@@ -354,6 +406,8 @@ def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signa
                 or (p.start < ev.start and events_x.speaker_between(doc.folded, p.end, ev.start))  # a speaker
             if not witness and p.start > ev.end and not regex.search(r"(với|giữa|và)\s", doc.folded[ev.end:p.start]):
                 continue
+            if not witness and p.start < ev.start and _passive(doc, ev) and p.source == "people.rule":
+                continue  # "X … được ký kết": not its signer (the passive agent pattern finds "bởi X")
             party = None
             if person.title_span:
                 for o in doc.layer("orgs"):
@@ -367,6 +421,12 @@ def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signa
             seen.add(key)
             out.append(Signatory(name=person.name, title=title_word(person.title), party=party,
                                  role="witness" if witness else "signatory", start=p.start, end=p.end))
+        for p, o in _collective_holders(doc, ev):
+            key = name_key(p.value.name)
+            if not any(_same_key(key, k) for k in seen):
+                seen.add(key)
+                out.append(Signatory(name=p.value.name, title=title_word(p.value.title), party=o.value.name,
+                                     role="signatory", start=p.start, end=p.end))
     return out
 
 
