@@ -115,7 +115,9 @@ def extract(doc: Document) -> list[Span]:
                     continue
                 clause = clause_bounds(f, (s, e), m.start())
                 w = lex["window"]
-                docw = document_near(f, max(clause[0], m.start() - w), min(clause[1], m.end() + w), (m.start(), m.end()))
+                # "nhiều văn bản ghi nhớ … đã được ký kết": a passive trigger's subject is the document
+                back = 3 * w if regex.search(r"(?<!\p{L})được\s+$", f[max(s, m.start() - 8):m.start()]) else w
+                docw = document_near(f, max(clause[0], m.start() - back), min(clause[1], m.end() + w), (m.start(), m.end()))
                 ceremony = bool(regex.search(r"(lễ|buổi|hoạt động|việc)\s+$", f[max(s, m.start() - 12):m.start()]))
                 if tid in ("trig.ky", "trig.ky_ket") and docw is None and not ceremony:
                     continue

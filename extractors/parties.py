@@ -177,6 +177,26 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
     return i, last_good + 1
 
 
+def _bare_head_antecedent(doc: Document, toks: list[Token], i: int, h: tuple[str, str, str]) -> Span | None:
+    """ "Quỹ và Bộ Tài chính đã ký …": a capitalised head standing alone refers back to the
+    organisation the article named with that head ("Quỹ Phát triển quốc tế của …")."""
+    t = toks[i]
+    nxt = fold(toks[i + 1].text) if i + 1 < len(toks) else ""
+    if not (t.text[:1].isupper() and fold(t.text) == h[0] and nxt in ("và", ",", "cùng", "với", "đã", "vừa", "ký", "kí")):
+        return None
+    if i > 0 and fold(toks[i - 1].text) in _lex()["titles"]:
+        return None  # "Giám đốc Sở": the person's office, not the party
+    head = regex.escape(t.text)
+    found = None
+    for m in regex.compile(rf"(?<!\p{{L}}){head}\s+\p{{Lu}}[^,.;:()\n]{{2,80}}").finditer(doc.text, 0, t.start):
+        found = m
+    if found is None:
+        return None
+    src = f"parties.anaphora:{h[2]}"
+    antecedent = expand_abbreviations(found.group(0).strip())
+    return Span(t.start, t.end, "org", src, Org(t.text, antecedent, h[1], src, 0.6), 0.6)
+
+
 def _make(doc: Document, start: int, end: int, kind: str, source: str, conf: float,
           name: str | None = None) -> Span:
     name = name or doc.text[start:end]
@@ -251,6 +271,12 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
             out.append(_make(doc, s, e, h[1], f"parties.head:{h[2]}", 0.9))
             i = run[1]
             continue
+        if h and run is None:
+            back = _bare_head_antecedent(doc, toks, i, h)
+            if back:
+                out.append(back)
+                i += 1
+                continue
         f = fold(t.text)
         prev = fold(toks[i - 1].text) if i else ""
         if _is_cap(t) and f in lex["countries"]:

@@ -72,6 +72,31 @@ _ACRONYM = regex.compile(r"^[\p{Lu}\d][\p{Lu}\d&.-]*\p{Lu}$")
 
 
 @lru_cache(maxsize=1)
+def _heads() -> frozenset[str]:
+    from extractors.lexicons import load
+    from pipeline.textnorm import fold
+
+    return frozenset(fold(h["head"]) for h in load("organisations")["heads"])
+
+
+def _split_case(tok: Token) -> list[Token]:
+    """A lower-case word glued to a capitalised organisation head ("cao Quỹ" in "Đánh giá
+    cao Quỹ và …"): split there, so the head opens its own word."""
+    from pipeline.textnorm import fold
+
+    words = list(regex.finditer(r"\S+", tok.text))
+    for k in range(1, len(words)):
+        rest = fold(tok.text[words[k].start():])
+        if words[k - 1].group(0)[:1].islower() and words[k].group(0)[:1].isupper() and fold(words[k - 1].group(0)) != "và" \
+                and any(rest == h or rest.startswith(h + " ") for h in _heads()):
+            a = tok.start + words[k].start()
+            left = Token(tok.start, tok.start + words[k - 1].end(), tok.text[:words[k - 1].end()], tok.pos, tok.ner)
+            right = Token(a, tok.end, tok.text[words[k].start():], "Np" if len(words) - k > 1 else "N", tok.ner)
+            return [left, *_split_case(right)]
+    return [tok]
+
+
+@lru_cache(maxsize=1)
 def _places_and_surnames() -> tuple[tuple[str, ...], frozenset[str]]:
     from extractors.lexicons import load
     from pipeline.textnorm import fold
@@ -159,6 +184,7 @@ def analyze(doc: Document, sent: Span) -> list[Token]:
     tokens = []
     for (s, e), r in zip(ranges, rows, strict=True):
         for t in _split_acronyms(doc.text, Token(s, e, doc.text[s:e], r[1], r[3])):
-            tokens.extend(_split_place_person(t))
+            for u in _split_case(t):
+                tokens.extend(_split_place_person(u))
     cache[key] = tokens
     return tokens
