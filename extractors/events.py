@@ -58,6 +58,7 @@ def _lex():
         "window": lex["document_window"],
         "witness": [_c(p) for p in lex["witness_cues"]],
         "not_party": [_c(p) for p in lex["not_party_before"]],
+        "setting": [_c(p) for p in lex["setting_refs"]],
         "country_links": [fold(w) for w in lex["country_party_after"]],
         "speech": regex.compile(r"(?<!\p{L})(?:" + "|".join(regex.escape(fold(w)) for w in lex["speech_verbs"]) + r")(?!\p{L})"),
     }
@@ -144,6 +145,12 @@ def extract(doc: Document) -> list[Span]:
             continue
         dedup.append(sp)
     return dedup
+
+
+def refers_to_setting_before(folded: str, sent_start: int) -> bool:
+    """The sentence opens with "Tại đây", "Trong đó:", "Sau đó" …: its setting is the previous sentence's."""
+    head = folded[sent_start:sent_start + 40]
+    return any(p.search(head) for p in _lex()["setting"])
 
 
 def not_a_party_here(folded: str, pos: int) -> bool:

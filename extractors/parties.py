@@ -53,7 +53,6 @@ def _lex():
         "surnames": {fold(s) for s in people["surnames"]},
         "titles": {fold(t) for t in people["titles"]},
         "honorifics": {fold(h) for h in people["honorifics"]},
-        "collective": [fold(c) for c in org["collective_refs"]],
     }
 
 
@@ -353,13 +352,4 @@ def _acronym_names(doc: Document, sent: Span, found: list[Span]) -> list[Span]:
         if any(o.start < e and s < o.end for o in found):
             continue
         out.append(_make(doc, s, e, "organisation", "parties.acronym", 0.7))
-    return out
-
-
-def collective_refs(doc: Document, start: int, end: int) -> list[tuple[int, int, str]]:
-    """"hai Sở", "hai bên" … inside [start, end)."""
-    out = []
-    for ref in _lex()["collective"]:
-        for m in regex.finditer(r"(?<!\p{L})" + regex.escape(ref) + r"(?!\p{L})", doc.folded[start:end]):
-            out.append((start + m.start(), start + m.end(), ref))
     return out

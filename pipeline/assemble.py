@@ -292,7 +292,7 @@ def _group(doc: Document, events: list[Span]) -> list[Group]:
         else:
             groups.append(g)
     if not groups and pending_weak:
-        # parties named only through their representatives or a collective ("hai Sở")
+        # parties named only through their representatives ("ông X, Giám đốc Sở Y")
         g = Group(weak=pending_weak)
         for ev in pending_weak:
             g.parties.extend(p for p in _representative_orgs(doc, ev) if party_key(p) not in g.keys())
@@ -322,18 +322,39 @@ def _pub_date(doc: Document) -> dt.date | None:
         return None
 
 
-def _date_for(doc: Document, mentions: list[Span]) -> DateValue | None:
+def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int], int]]:
+    """(sentence, trigger position) to read a signing's date and place from: its mentions'
+    sentences, then the sentences they refer back to ("Tại đây, …", "Trong đó: …")."""
+    out = [(ev.value.sentence, ev.start) for ev in mentions]
+    sents = doc.layer("sentences")
+    starts = [x.start for x in sents]
+    for ev in mentions:
+        k = starts.index(ev.value.sentence[0]) if ev.value.sentence[0] in starts else -1
+        # follow "Trong đó:" → "Tại đây, …" back to the sentence that sets the scene; a
+        # caption in between is skipped (up to three sentences back)
+        while k > 0 and events_x.refers_to_setting_before(doc.folded, sents[k].start):
+            k -= 1
+        first = starts.index(ev.value.sentence[0]) if ev.value.sentence[0] in starts else -1
+        if k == first:
+            continue
+        for j in range(k, max(k - 3, -1), -1):
+            prev = (sents[j].start, sents[j].end)
+            if prev not in [x for x, _t in out]:
+                out.append((prev, sents[j].end))
+    return out
+
+
+def _date_for(doc: Document, where: list[tuple[tuple[int, int], int]]) -> DateValue | None:
     """The signing date: the date nearest the first mention's trigger, else the first date
-    of a later mention's sentence — never a date that heads a reporting verb."""
+    of a later sentence in `where` — never a date that heads a reporting verb."""
     cands = []
-    trig = mentions[0]
-    for rank, ev in enumerate(mentions):
-        s, e = ev.value.sentence
+    trig = where[0][1]
+    for rank, ((s, e), pos) in enumerate(where):
         for d in dates_x.extract_dates(doc.folded, s, e):
             value, ysrc = dates_x.resolve(d, doc.published_at)
-            if value is None or dates_x.dates_a_report(doc.folded, d.end, ev.start):
+            if value is None or dates_x.dates_a_report(doc.folded, d.end, pos):
                 continue
-            dist = abs(d.start - trig.start) if rank == 0 else 10_000 * rank + d.start
+            dist = abs(d.start - trig) if rank == 0 else 10_000 * rank + d.start
             cands.append((dist, d, value, ysrc))
     if not cands:
         return None
@@ -465,8 +486,9 @@ def assemble(doc: Document) -> list[Agreement]:
         for ev in g.mentions + sorted(g.weak, key=lambda x: x.start):
             if ev.value.sentence not in {x.value.sentence for x in mentions}:
                 mentions.append(ev)
-        sentences = [ev.value.sentence for ev in mentions]
-        date = _date_for(doc, mentions)
+        where = _settings(doc, mentions)
+        sentences = [x for x, _t in where]
+        date = _date_for(doc, where)
         mtype = max(g.mentions + g.weak, key=lambda x: x.value.doc_priority).value
         atype = mtype.doc_type or "other"
         loc = None

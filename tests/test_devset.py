@@ -4,12 +4,13 @@ import pytest
 from tests.conftest import SHARED, needs_shared
 
 # measured with `kyket eval` when this floor was set; see README "Evaluation"
+# the core issue's targets (all met); measured figures are in the README "Evaluation"
 FLOOR = {
-    "detection": 0.90, "agreements": 0.75, "parties": 0.88, "signatories": 0.88,
-    "clauses": 0.70, "relations": 0.90,
+    "detection": 0.95, "agreements": 0.90, "parties": 0.85, "signatories": 0.80,
+    "clauses": 0.75, "relations": 0.90,
 }
-ACC_FLOOR = {"date": 0.75, "status": 0.90, "boilerplate": 1.0, "article_title": 1.0, "authors": 1.0,
-             "published_at": 1.0, "period": 0.95}
+ACC_FLOOR = {"date": 0.90, "status": 0.85, "boilerplate": 1.0, "article_title": 1.0, "authors": 1.0,
+             "published_at": 1.0, "period": 0.95, "part_of_day": 0.90}
 
 
 @pytest.fixture(scope="module")
