@@ -176,6 +176,24 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
     return i, last_good + 1
 
 
+@lru_cache(maxsize=1)
+def _province_names() -> tuple[str, ...]:
+    return tuple(sorted(_lex()["provinces"], key=len, reverse=True))
+
+
+def _province_after(doc: Document, pos: int) -> int | None:
+    """End of a province name written right after `pos` (one space), matched on folded text."""
+    if doc.folded[pos:pos + 1] != " ":
+        return None
+    start = pos + 1
+    for name in _province_names():
+        end = start + len(name)
+        if doc.folded.startswith(name, start) and (end >= len(doc.folded) or not doc.folded[end].isalnum()) \
+                and doc.text[start].isupper():
+            return end
+    return None
+
+
 def _bare_head_antecedent(doc: Document, toks: list[Token], i: int, h: tuple[str, str, str]) -> Span | None:
     """ "Quỹ và Bộ Tài chính đã ký …": a capitalised head standing alone refers back to the
     organisation the article named with that head ("Quỹ Phát triển quốc tế của …")."""
@@ -278,6 +296,14 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
                 continue
         f = fold(t.text)
         prev = fold(toks[i - 1].text) if i else ""
+        if f in lex["admin"] and doc.text[t.start].islower():
+            # "tỉnh Bà Rịa-Vũng Tàu": the province by its lexicon name, however the words split
+            prov = _province_after(doc, t.end)
+            if prov:
+                out.append(_make(doc, t.start, prov, "province", "parties.province", 0.7))
+                while i < len(toks) and toks[i].start < prov:
+                    i += 1
+                continue
         if _is_cap(t) and f in lex["countries"]:
             kind = "country"
             out.append(_make(doc, t.start, t.end, kind, "parties.country", 0.8))

@@ -3,13 +3,24 @@ from __future__ import annotations
 
 import regex
 
+from extractors.lexicons import load
 from pipeline.document import Document, Span
 
 NAME = "places"
 REQUIRES = ["sentences"]
 ASSIGNS = "locations"
 
-_WORD = r"(?:[\p{Lu}\d][\p{L}\d.&'’-]*|tỉnh|thành phố|quận|huyện|thị xã|xã|phường|thủ đô|ở|của|và|Việt|-|–)"
+def _venue_tails() -> str:
+    """ "(?<=Văn )phòng|…": the lower-case syllables of venue nouns, after their first syllable."""
+    out = []
+    for c in load("places")["venue_compounds"]:
+        first, _sp, rest = c.partition(" ")
+        out.append(rf"(?<=(?i:{regex.escape(first)})\s){regex.escape(rest.lower())}")
+    return "|".join(out)
+
+
+_WORD = (r"(?:[\p{Lu}\d][\p{L}\d.&'’-]*|tỉnh|thành phố|quận|huyện|thị xã|xã|phường|thủ đô|ở|của|và|Việt|-|–|"
+         + _venue_tails() + ")")
 _TAI = regex.compile(rf"(?<!\p{{L}})(?:tại|ở)\s+(?P<loc>{_WORD}(?:\s+{_WORD}){{0,14}}(?:,\s+\p{{Lu}}[\p{{L}}]*(?:\s+\p{{Lu}}[\p{{L}}]*){{0,2}}(?=\s+(?:hôm|ngày|vào|sáng|chiều|tối|trưa)|[.;]|$))?)")
 _NOT_PLACE = regex.compile(r"^(Lễ|lễ|buổi|Buổi|Hội nghị|hội nghị|Diễn đàn|cuộc|Cuộc|Kỳ họp|phiên|Phiên|đây|Đây)\b")
 _TRAIL = regex.compile(r"(?:\s+(?:ở|của|và|-|–|tỉnh|thành phố|quận|huyện|thủ đô|xã|phường))+$")

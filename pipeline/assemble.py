@@ -77,6 +77,8 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
         before = f[max(m.clause[0], o.start - 8):o.start]
         if regex.search(r"(tại|ở|đến|tới|sang)\s+$", before):
             continue  # a place, not a party
+        if o.value.kind == "country" and doc.text[max(0, o.start - 1):o.start] == "(":
+            continue  # "Tập đoàn Imal Pal Group (Italia)": the partner's nationality
         if events_x.not_a_party_here(f, o.start) or (
                 o.value.kind == "country" and events_x.country_as_modifier(doc.text, f, o.start)):
             continue

@@ -54,3 +54,20 @@ def test_acronym_of_an_organisation_named_earlier():
     ttx = [o for o in orgs if o.value.name == "TTXVN"]
     assert len(ttx) == 1 and ttx[0].value.canonical == "Thông tấn xã Việt Nam"
     assert doc.text[ttx[0].start:ttx[0].end] == "TTXVN"
+
+
+def test_province_by_lexicon_name_across_tokens():
+    # underthesea splits "Bà" (also an honorific) off "Rịa-Vũng Tàu"; the lexicon name wins
+    doc, orgs = _orgs("Tập đoàn Hyosung đã ký kết biên bản ghi nhớ với tỉnh Bà Rịa-Vũng Tàu.")
+    prov = [o for o in orgs if o.source == "parties.province"]
+    assert [o.value.name for o in prov] == ["tỉnh Bà Rịa-Vũng Tàu"]
+    assert doc.text[prov[0].start:prov[0].end] == "tỉnh Bà Rịa-Vũng Tàu"
+
+
+def test_bare_head_refers_back_to_the_named_organisation():
+    text = ("Thủ tướng tiếp Tổng Giám đốc Quỹ Phát triển quốc tế của Tổ chức các nước xuất khẩu dầu mỏ (OFID). "
+            "Thủ tướng đánh giá cao Quỹ và Bộ Tài chính Việt Nam đã ký kết Hiệp định vay.")
+    _doc, orgs = _orgs(text)
+    quy = [o for o in orgs if o.source.startswith("parties.anaphora")]
+    assert [o.value.name for o in quy] == ["Quỹ"]
+    assert quy[0].value.canonical.startswith("Quỹ Phát triển quốc tế của Tổ chức các nước xuất khẩu dầu mỏ")

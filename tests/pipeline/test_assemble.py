@@ -1,0 +1,44 @@
+"""Assembling mentions into agreements, on articles written in the manner of the dev set."""
+from pipeline.ingest import RawArticle
+from pipeline.runner import process_article
+
+
+def _record(body: str, published_at: str | None = None):
+    text = "Tiêu đề bài viết\n" + body
+    return process_article(RawArticle("t", text.encode("utf-8"), published_at=published_at), raise_errors=True)
+
+
+def test_two_documents_at_one_meeting_are_two_agreements():
+    rec = _record(
+        "Chiều 5/7, tại La Hay, Thủ tướng Việt Nam Nguyễn Xuân Phúc và Thủ tướng Hà Lan Mark Rutte đã cùng "
+        "Đại diện Ngân hàng Thế giới ký Bản ghi nhớ về hợp tác quản lý an toàn thực phẩm. "
+        "Hai Thủ tướng đã ký Ý định thư về các dự án thích ứng với biến đổi khí hậu ở đồng bằng sông Cửu Long.")
+    ags = rec.agreements
+    assert [a.type for a in ags] == ["memorandum_of_understanding", "other"]
+    assert {p.name for p in ags[0].parties} == {"Ngân hàng Thế giới", "Việt Nam", "Hà Lan"}
+    assert {p.name for p in ags[1].parties} == {"Việt Nam", "Hà Lan"}
+    # "Hai Thủ tướng" are the two office holders named before
+    assert {(s.name, s.role) for s in ags[1].signatories} == {("Nguyễn Xuân Phúc", "signatory"), ("Mark Rutte", "signatory")}
+    assert (ags[0].date.value, ags[0].date.part_of_day) == ("--07-05", "afternoon")
+    assert ags[1].date is None  # its own sentence prints no date and does not refer back
+    for a in ags:
+        for p in a.parties:
+            assert rec.text[p.start:p.end] == p.name
+
+
+def test_setting_sentence_gives_date_and_place():
+    rec = _record(
+        "Chiều 6/7, tại Văn phòng Thương vụ ở thủ đô Berlin, đoàn công tác đã có buổi làm việc với các doanh nghiệp. "
+        "Tại đây, Công ty CP Tập đoàn Hoành Sơn đã ký biên bản ghi nhớ với Tập đoàn Imal Pal Group (Italia).")
+    (ag,) = rec.agreements
+    assert [p.name for p in ag.parties] == ["Công ty CP Tập đoàn Hoành Sơn", "Tập đoàn Imal Pal Group"]
+    assert (ag.date.value, ag.date.part_of_day) == ("--07-06", "afternoon")
+    assert ag.location.text == "Văn phòng Thương vụ ở thủ đô Berlin"
+
+
+def test_report_date_is_not_the_signing_date():
+    rec = _record("Ngày 8/7, mạng tin quốc phòng Ấn Độ đưa tin tập đoàn Kalyani đã ký thỏa thuận thành lập liên doanh "
+                  "với Tập đoàn Công nghiệp Không gian Israel (IAI).")
+    (ag,) = rec.agreements
+    assert [p.name for p in ag.parties] == ["tập đoàn Kalyani", "Tập đoàn Công nghiệp Không gian Israel"]
+    assert ag.date is None
