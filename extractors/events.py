@@ -72,6 +72,26 @@ def clause_bounds(folded: str, sent: tuple[int, int], pos: int) -> tuple[int, in
     return (left + 1 if left >= 0 else s), (right if right >= 0 else e)
 
 
+@lru_cache(maxsize=1)
+def _first_pass() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    lex = load("events")
+    trig = _c(r"(?<!\p{L})(?:" + "|".join(t["pattern"] for t in lex["triggers"]) + r")(?!\p{L})")
+    near = _c(r"(?<!\p{L})(?:" + "|".join(d["pattern"] for d in lex["documents"]) + r"|lễ|buổi|hoạt động|việc)(?!\p{L})")
+    return trig, near
+
+
+def might_report_signing(folded: str) -> bool:
+    """The cheap first pass over the folded text: some trigger with a document word (or a
+    ceremony word) within reach — a superset of what `extract` can accept, so an article
+    it rejects has no signing mention. It decides whether segmentation and NER run."""
+    trig, near = _first_pass()
+    reach = 3 * _lex()["window"] + 20
+    for m in trig.finditer(folded):
+        if near.search(folded, max(0, m.start() - reach), min(len(folded), m.end() + reach)):
+            return True
+    return False
+
+
 def document_near(folded: str, lo: int, hi: int, trig: tuple[int, int]) -> tuple[str, int, tuple[int, int]] | None:
     """The best document word in folded[lo:hi]; nearest after the trigger breaks ties."""
     best = None

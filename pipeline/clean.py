@@ -170,7 +170,9 @@ def _byline(fragment: str) -> list[str] | None:
 
 
 # ---- the stage ------------------------------------------------------------------------
-def clean_text(raw: str) -> CleanResult:
+def clean_text(raw: str, find_title: bool = True) -> CleanResult:
+    """Strip furniture; pull out title (first line, unless `find_title` is False — HTML
+    extraction gives the title separately), authors, site and a printed publication time."""
     rules = _rules()
     removed: list[str] = []
     lines = [ln.strip() for ln in raw.split("\n")]
@@ -201,9 +203,9 @@ def clean_text(raw: str) -> CleanResult:
 
     title = None
     # section label lines above the headline
-    while len(kept) > 2 and len(kept[0].split()) <= 3 and not _TERMINAL.search(kept[0]):
+    while find_title and len(kept) > 2 and len(kept[0].split()) <= 3 and not _TERMINAL.search(kept[0]):
         removed.append(kept.pop(0))
-    if len(kept) >= 2 and not _TITLE_END.search(kept[0]) and 3 <= len(kept[0].split()) <= 40:
+    if find_title and len(kept) >= 2 and not _TITLE_END.search(kept[0]) and 3 <= len(kept[0].split()) <= 40:
         title = kept.pop(0)
 
     # bylines and credits at the end

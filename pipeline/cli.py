@@ -1,37 +1,50 @@
-"""kyket command line: run, schema, eval."""
+"""kyket command line: run, bench, schema, eval."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
-from tqdm import tqdm
+
+def _columns(args):
+    from pipeline.ingest import Columns
+
+    return Columns(id=args.id_col, text=args.text_col, html=args.html_col, url=args.url_col,
+                   published_at=args.published_col, source=args.source_col)
+
+
+def _on_sigterm(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _cmd_run(args) -> int:
-    from pipeline.ingest import read_articles
-    from pipeline.runner import process_all
-    from pipeline.sinks import write_jsonl
+    import signal
 
-    out = Path(args.out)
-    stats = {"records": 0, "ok": 0, "errors": 0, "agreements": 0}
-    t0 = time.time()
+    from pipeline.batch import run_batch
 
-    def counted():
-        for rec in tqdm(process_all(read_articles(args.inputs)), unit="art", disable=args.quiet or None,
-                        file=sys.stderr):
-            stats["records"] += 1
-            stats["ok" if rec.status == "ok" else "errors"] += 1
-            stats["agreements"] += len(rec.agreements)
-            yield rec
+    signal.signal(signal.SIGTERM, _on_sigterm)  # stop as cleanly as on Ctrl-C
+    try:
+        summary = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine,
+                            scheduler=args.scheduler, force=args.force, columns=_columns(args),
+                            chunk_size=args.chunk_size, quiet=args.quiet)
+    except KeyboardInterrupt:
+        print(f"kyket run: interrupted; the records written so far are kept in {Path(args.out) / 'records.jsonl.partial'}"
+              " — run the same command again to resume", file=sys.stderr)
+        return 130
+    print(summary.line(), file=sys.stderr)
+    if summary.duplicate_ids:
+        shown = ", ".join(summary.duplicate_ids[:10])
+        print(f"warning: {len(summary.duplicate_ids)} article ids occur more than once (all kept, in input "
+              f"order): {shown}{' …' if len(summary.duplicate_ids) > 10 else ''}", file=sys.stderr)
+    return 0
 
-    write_jsonl(counted(), out / "records.jsonl")
-    stats["wall_s"] = round(time.time() - t0, 2)
-    print(f"records: {stats['records']}  ok: {stats['ok']}  errors: {stats['errors']}  "
-          f"agreements: {stats['agreements']}  wall: {stats['wall_s']} s  -> {out / 'records.jsonl'}",
-          file=sys.stderr)
+
+def _cmd_bench(args) -> int:
+    from pipeline.bench import bench
+
+    bench(args.corpus, workers=args.workers, sample=args.sample, repeat=args.repeat,
+          plain_sample=args.plain_sample, out=args.out)
     return 0
 
 
@@ -62,10 +75,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kyket", description=__doc__)
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("run", help="extract agreements from articles into DIR/records.jsonl")
-    p.add_argument("inputs", nargs="+", help="files or folders (.txt, .jsonl, .jsonl.gz)")
+    p.add_argument("inputs", nargs="+", help="files or folders: .txt, .html/.htm, .jsonl, .csv, .parquet "
+                                             "(.gz or not), .warc/.warc.gz")
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", help="dask scheduler address (tcp://host:8786); without it a local cluster")
+    p.add_argument("--force", action="store_true", help="redo every article, ignore what DIR holds")
+    p.add_argument("--chunk-size", type=int, default=64, help="articles per task")
+    for col, default in (("id", "id"), ("text", "text"), ("html", "html"), ("url", "url"),
+                         ("published", "published_at"), ("source", "source")):
+        p.add_argument(f"--{col}-col", default=default, help=f"table column with the {col} (default {default})")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or log lines")
     p.set_defaults(fn=_cmd_run)
+    p = sub.add_parser("bench", help="throughput, memory and speed-up figures on a corpus (a script, not a test)")
+    p.add_argument("corpus", help="a JSONL(.gz) corpus, e.g. ../shared/bench/baomoi-35k.jsonl.gz")
+    p.add_argument("--workers", type=int, default=None, help="workers for the full run (default: all cores)")
+    p.add_argument("--sample", type=int, default=4000, help="articles for the 1-vs-N worker scaling run")
+    p.add_argument("--plain-sample", type=int, default=500, help="articles for the plain underthesea comparison")
+    p.add_argument("--repeat", type=int, default=1, help="stream the corpus this many times (memory check)")
+    p.add_argument("--out", default=None, help="output folder (default: a temporary one)")
+    p.set_defaults(fn=_cmd_bench)
     p = sub.add_parser("schema", help="print the record's JSON Schema")
     p.set_defaults(fn=_cmd_schema)
     p = sub.add_parser("eval", help="score the pipeline against a gold folder")

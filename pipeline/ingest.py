@@ -1,14 +1,23 @@
 """Ingest stage: find the articles in the inputs, decode them, normalise the Unicode.
 
-Readers are chosen by file suffix from `READERS`; each yields `RawArticle`s in file order.
+Readers are chosen by file suffix from `READERS`; each yields `RawArticle`s in file order,
+streaming (a file is never read whole into memory, except a single .txt/.html article).
+Formats: .txt and .html/.htm articles; JSONL, CSV and Parquet tables with an id and a text
+or html column (names configurable with `Columns`), .gz or not; WARC (.warc, .warc.gz),
+one article per HTML response record. HTML is turned into text by trafilatura in the
+runner's ingest stage (pipeline/html.py), inside the per-article guard.
+
 A reader never raises for one bad article: it yields a `RawArticle` carrying the error, so
 the runner writes an error record for it and goes on (N articles in, N records out).
 """
 from __future__ import annotations
 
+import csv
 import gzip
+import hashlib
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +36,30 @@ class RawArticle:
     published_at: str | None = None
     site: str | None = None
     error: tuple[str, str] | None = None  # (type, message) found while reading
+    fmt: str = "text"  # "text" | "html"
+    fallback_published_at: str | None = None  # e.g. a WARC record's date: used when the page prints none
+
+    def content_sha256(self) -> str:
+        """Hash of the input as read: what resuming compares to skip unchanged articles."""
+        data = self.data if self.data is not None else ""
+        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+        h = hashlib.sha256(raw)
+        h.update(f"|{self.fmt}|{self.url}|{self.published_at}|{self.site}|{self.error}".encode("utf-8", "replace"))
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Column names of a table input (JSONL, CSV, Parquet)."""
+    id: str = "id"
+    text: str = "text"
+    html: str = "html"
+    url: str = "url"
+    published_at: str = "published_at"
+    source: str = "source"
+
+
+DEFAULT_COLUMNS = Columns()
 
 
 class DecodeError(ValueError):
@@ -54,25 +87,73 @@ def decode(data: bytes | str) -> str:
     return normalize_unicode(text)
 
 
-def _read_txt(path: Path) -> Iterator[RawArticle]:
+def _read_file(path: Path, fmt: str) -> Iterator[RawArticle]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, str(exc)))
+        yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, str(exc)), fmt=fmt)
         return
-    yield RawArticle(path.stem, data, str(path))
+    yield RawArticle(path.stem, data, str(path), fmt=fmt)
 
 
-def _open_maybe_gz(path: Path):
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8", errors="strict")
-    return path.open(encoding="utf-8")
+def _read_txt(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
+    yield from _read_file(path, "text")
 
 
-def _read_jsonl(path: Path) -> Iterator[RawArticle]:
-    with _open_maybe_gz(path) as fh:
-        for line_no, line in enumerate(fh, 1):
+def _read_html(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
+    yield from _read_file(path, "html")
+
+
+def _open_text(path: Path):
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8", errors="strict", newline="")
+    return path.open(encoding="utf-8", newline="")
+
+
+def _from_row(row: dict, where: str, fallback_id: str, columns: Columns) -> RawArticle:
+    """One table row → RawArticle (or an error RawArticle naming the file and row)."""
+    value = row.get(columns.id)
+    art_id = str(value) if value not in (None, "") else fallback_id
+    text, html = row.get(columns.text), row.get(columns.html)
+    meta = {"url": _str_or_none(row.get(columns.url)), "published_at": _str_or_none(row.get(columns.published_at)),
+            "site": _str_or_none(row.get(columns.source))}
+    if isinstance(text, str) and text.strip():
+        return RawArticle(art_id, text, where, **meta)
+    if isinstance(html, (str, bytes)) and html:
+        return RawArticle(art_id, html, where, fmt="html", **meta)
+    if isinstance(text, str):
+        return RawArticle(art_id, text, where, **meta)  # empty text: the runner reports it
+    return RawArticle(art_id, None, where,
+                      error=("MissingText", f"{where}: no '{columns.text}' or '{columns.html}' field"), **meta)
+
+
+def _str_or_none(v) -> str | None:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v) or None
+
+
+def _read_jsonl(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
+    try:
+        fh = _open_text(path)
+        lines = iter(fh)
+    except OSError as exc:
+        yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
+        return
+    with fh:
+        line_no = 0
+        while True:
+            line_no += 1
             where = f"{path}:{line_no}"
+            try:
+                line = next(lines)
+            except StopIteration:
+                break
+            except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as exc:
+                yield RawArticle(f"{path.stem}:{line_no}", None, where, error=(type(exc).__name__, f"{where}: {exc}"))
+                break
             if not line.strip():
                 continue
             try:
@@ -83,21 +164,94 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle]:
             if not isinstance(obj, dict):
                 yield RawArticle(f"{path.stem}:{line_no}", None, where, error=("InvalidRecord", f"{where}: not a JSON object"))
                 continue
-            art_id = str(obj.get("id") or f"{path.stem}:{line_no}")
-            text = obj.get("text")
-            if not isinstance(text, str):
-                yield RawArticle(art_id, None, where, error=("MissingText", f"{where}: no 'text' string field"))
-                continue
-            yield RawArticle(
-                art_id, text, where, url=obj.get("url"), published_at=obj.get("published_at"),
-                site=obj.get("source"),
-            )
+            yield _from_row(obj, where, f"{path.stem}:{line_no}", columns)
 
 
-READERS: dict[str, Callable[[Path], Iterator[RawArticle]]] = {
+def _read_csv(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        fh = _open_text(path)
+        reader = csv.DictReader(fh)
+    except OSError as exc:
+        yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
+        return
+    with fh:
+        row_no = 0
+        while True:
+            row_no += 1
+            where = f"{path}:row {row_no}"
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except (csv.Error, OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as exc:
+                yield RawArticle(f"{path.stem}:{row_no}", None, where, error=(type(exc).__name__, f"{where}: {exc}"))
+                break
+            yield _from_row(row, where, f"{path.stem}:{row_no}", columns)
+
+
+def _read_parquet(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # noqa: BLE001 — any unreadable file becomes one error record
+        yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
+        return
+    wanted = [c for c in (columns.id, columns.text, columns.html, columns.url, columns.published_at, columns.source)
+              if c in pf.schema_arrow.names]
+    row_no = 0
+    for batch in pf.iter_batches(batch_size=256, columns=wanted):
+        for row in batch.to_pylist():
+            row_no += 1
+            yield _from_row(row, f"{path}:row {row_no}", f"{path.stem}:{row_no}", columns)
+
+
+def _read_warc(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
+    """Each HTML response record is one article: id = its target URI, published_at = the
+    WARC-Date when the page prints no date of its own."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
+        return
+    with fh:
+        n = 0
+        try:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type != "response" or rec.http_headers is None:
+                    continue
+                ctype = (rec.http_headers.get_header("Content-Type") or "").lower()
+                if "html" not in ctype:
+                    continue
+                n += 1
+                uri = rec.rec_headers.get_header("WARC-Target-URI") or f"{path.stem}:{n}"
+                where = f"{path}:record {n}"
+                try:
+                    data = rec.content_stream().read(MAX_ARTICLE_BYTES + 1)
+                except Exception as exc:  # noqa: BLE001
+                    yield RawArticle(uri, None, where, url=uri, error=(type(exc).__name__, f"{where}: {exc}"), fmt="html")
+                    continue
+                yield RawArticle(uri, data, where, url=uri, fmt="html",
+                                 fallback_published_at=rec.rec_headers.get_header("WARC-Date"))
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+            yield RawArticle(f"{path.stem}:{n + 1}", None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
+
+
+READERS: dict[str, Callable[..., Iterator[RawArticle]]] = {
     ".txt": _read_txt,
+    ".html": _read_html,
+    ".htm": _read_html,
     ".jsonl": _read_jsonl,
     ".jsonl.gz": _read_jsonl,
+    ".csv": _read_csv,
+    ".csv.gz": _read_csv,
+    ".parquet": _read_parquet,
+    ".warc": _read_warc,
+    ".warc.gz": _read_warc,
 }
 
 
@@ -120,11 +274,11 @@ def iter_files(inputs: Iterable[str | os.PathLike]) -> Iterator[Path]:
             raise FileNotFoundError(f"input not found: {path}")
 
 
-def read_articles(inputs: Iterable[str | os.PathLike]) -> Iterator[RawArticle]:
+def read_articles(inputs: Iterable[str | os.PathLike], columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
     """Every article of every input, in order (folders sorted by path)."""
     for path in iter_files(inputs):
         reader = READERS.get(_suffix(path))
         if reader is None:
             yield RawArticle(path.stem, None, str(path), error=("UnsupportedFormat", f"{path}: no reader for this file type"))
             continue
-        yield from reader(path)
+        yield from reader(path, columns)

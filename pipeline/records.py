@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 AgreementStatus = Literal["signed", "planned", "referenced"]
 AgreementType = Literal[
@@ -33,6 +33,9 @@ class Source(_Model):
     path: str | None = Field(None, description="Input file the article came from.")
     url: str | None = None
     site: str | None = Field(None, description="Site or agency named by the page.")
+    content_sha256: str | None = Field(
+        None, description="SHA-256 of the input as read (bytes or string plus its metadata): a rerun "
+                          "into the same output skips articles whose id and this hash are already there.")
 
 
 class ErrorEntry(_Model):

@@ -3,8 +3,10 @@
 Stages, top-down (STYLE: one place names them):
   1. ingest   — decode bytes, Unicode NFC, spaces and zero-width cleanup   (pipeline.ingest)
   2. clean    — strip page furniture; title, authors, site, printed time    (pipeline.clean)
-  3. segment  — sentences now; words/POS/NER lazily per sentence            (pipeline.segment)
-  4. extract  — events, parties, people (extractors.*), each a layer
+  3. extract  — a cheap first pass (a trigger near a document word, on the folded text)
+                decides whether the article needs the expensive stages; if so:
+     segment  — sentences; words/POS/NER lazily per sentence                (pipeline.segment)
+     extract  — events, parties, people (extractors.*), each a layer
   5. assemble — agreements from the layers                                   (pipeline.assemble)
   6. emit     — the pydantic record                                          (pipeline.records)
 
@@ -15,7 +17,6 @@ for tests and notebooks.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
 
 from extractors import events as events_x
 from extractors.parties import extract_orgs
@@ -23,10 +24,11 @@ from extractors.people import extract_people
 from pipeline.assemble import assemble
 from pipeline.clean import clean_text
 from pipeline.document import Document, StageError
-from pipeline.ingest import RawArticle, decode
+from pipeline.html import extract_html
+from pipeline.ingest import MAX_ARTICLE_BYTES, DecodeError, RawArticle, decode
 from pipeline.records import ArticleRecord, ErrorEntry, Source
 from pipeline.segment import split_sentences
-from pipeline.textnorm import fold
+from pipeline.textnorm import fold, normalize_unicode
 
 
 class StageFailed(Exception):
@@ -46,18 +48,28 @@ def _guard(doc: Document, stage: str, fn, raise_errors: bool):
 def _ingest(doc: Document, raw: RawArticle) -> None:
     if raw.error:
         raise ValueError(f"{raw.error[0]}: {raw.error[1]}")
-    doc.raw = decode(raw.data if raw.data is not None else b"")
+    data = raw.data if raw.data is not None else b""
+    if raw.fmt == "html":
+        if len(data) > MAX_ARTICLE_BYTES:
+            raise DecodeError(f"page is {len(data)} bytes, over the {MAX_ARTICLE_BYTES}-byte limit")
+        page = extract_html(data)  # trafilatura reads the page's own charset
+        doc.raw = normalize_unicode(page.text)
+        doc.meta["html"] = page
+    else:
+        doc.raw = decode(data)
     if not doc.raw.strip():
         raise ValueError("empty article: no text after decoding")
 
 
 def _clean(doc: Document) -> None:
-    res = clean_text(doc.raw)
+    page = doc.meta.get("html")
+    res = clean_text(doc.raw, find_title=page is None)
     doc.text = res.text
-    doc.title = res.title
-    doc.authors = res.authors
-    doc.site = doc.site or res.site
-    doc.published_at = doc.published_at or res.published_at
+    doc.title = (normalize_unicode(page.title) if page and page.title else None) or res.title
+    doc.authors = res.authors if not page else list(dict.fromkeys(page.authors + res.authors))
+    doc.site = doc.site or (page.site if page else None) or res.site
+    doc.url = doc.url or (page.url if page else None)
+    doc.published_at = doc.published_at or res.published_at or (page.date if page else None) or doc.meta.get("fallback_published_at")
     doc.meta["removed"] = res.removed
     doc.folded = fold(doc.text)
     if len(doc.folded) != len(doc.text):
@@ -83,18 +95,21 @@ def _extract(doc: Document) -> None:
 def process_article(raw: RawArticle, raise_errors: bool = False) -> ArticleRecord:
     doc = Document(article_id=raw.article_id, source_path=raw.source_path, url=raw.url,
                    published_at=raw.published_at, site=raw.site)
+    doc.meta["fallback_published_at"] = raw.fallback_published_at
     agreements = []
     try:
         _guard(doc, "ingest", lambda: _ingest(doc, raw), raise_errors)
         _guard(doc, "clean", lambda: _clean(doc), raise_errors)
-        doc.layers["sentences"] = _guard(doc, "segment", lambda: split_sentences(doc), raise_errors)
-        _guard(doc, "extract", lambda: _extract(doc), raise_errors)
-        agreements = _guard(doc, "assemble", lambda: assemble(doc), raise_errors)
+        # the cheap first pass: no signing trigger near a document word → nothing to segment
+        if events_x.might_report_signing(doc.folded):
+            doc.layers["sentences"] = _guard(doc, "segment", lambda: split_sentences(doc), raise_errors)
+            _guard(doc, "extract", lambda: _extract(doc), raise_errors)
+            agreements = _guard(doc, "assemble", lambda: assemble(doc), raise_errors)
     except StageFailed:
         pass
     return ArticleRecord(
         article_id=doc.article_id,
-        source=Source(path=doc.source_path, url=doc.url, site=doc.site),
+        source=Source(path=doc.source_path, url=doc.url, site=doc.site, content_sha256=raw.content_sha256()),
         title=doc.title,
         published_at=doc.published_at,
         authors=doc.authors,
@@ -104,8 +119,3 @@ def process_article(raw: RawArticle, raise_errors: bool = False) -> ArticleRecor
         errors=[ErrorEntry(stage=e.stage, type=e.type, message=e.message) for e in doc.errors],
         agreements=agreements,
     )
-
-
-def process_all(raws: Iterable[RawArticle], raise_errors: bool = False) -> Iterator[ArticleRecord]:
-    for raw in raws:
-        yield process_article(raw, raise_errors=raise_errors)

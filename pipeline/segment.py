@@ -7,6 +7,7 @@ re-aligned to `text` with a cursor. A failed alignment raises `AlignmentError`.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,14 +59,39 @@ def align(text: str, pieces: list[str], offset: int = 0) -> list[tuple[int, int]
             # tokenizers may normalise inner spacing; try a whitespace-insensitive search
             pat = regex.compile(r"\s*".join(regex.escape(c) for c in piece if not c.isspace()))
             m = pat.search(text, cursor)
-            if not m or text[cursor:m.start()].strip():
-                raise AlignmentError(f"cannot align {piece[:40]!r} at offset {offset + cursor}")
-            idx, end = m.start(), m.end()
+            if m and not text[cursor:m.start()].strip():
+                idx, end = m.start(), m.end()
+            else:
+                # the tokenizer also normalises spelling ("truờng" → "trường"): match the
+                # letters without their marks, over the same number of characters
+                idx = _skeleton_find(text, piece, cursor)
+                if idx is None:
+                    raise AlignmentError(f"cannot align {piece[:40]!r} at offset {offset + cursor}")
+                end = idx + len(piece)
         else:
             end = idx + len(piece)
         spans.append((offset + idx, offset + end))
         cursor = end
     return spans
+
+
+def _skeleton(s: str) -> str:
+    """Each character's base letter, lower case (same length): "Trường" → "truong"."""
+    out = []
+    for c in s:
+        base = unicodedata.normalize("NFD", c)[0].lower()
+        out.append("d" if base == "đ" else base)
+    return "".join(out)
+
+
+def _skeleton_find(text: str, piece: str, cursor: int) -> int | None:
+    """Start of `piece` in `text` after `cursor` (only whitespace skipped), comparing base letters."""
+    idx = cursor
+    while idx < len(text) and text[idx].isspace():
+        idx += 1
+    if _skeleton(text[idx:idx + len(piece)]) == _skeleton(piece):
+        return idx
+    return None
 
 
 _ACRONYM = regex.compile(r"^[\p{Lu}\d][\p{Lu}\d&.-]*\p{Lu}$")

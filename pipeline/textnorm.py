@@ -55,20 +55,23 @@ def fold_tones(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case + tone folding; `len(fold(t)) == len(t)` for NFC input."""
-    return fold_tones("".join(_lower_char(c) for c in text))
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer ("İ"): one by one
+        low = "".join(_lower_char(c) for c in text)
+    return fold_tones(low)
 
 
 CLEAN_CHARS = {
     "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u3000": " ", "\t": " ",
 }
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_CLEAN_TABLE = {**ZERO_WIDTH, **{ord(k): v for k, v in CLEAN_CHARS.items()}}
 
 
 def normalize_unicode(text: str) -> str:
     """NFC, NBSP-like spaces to spaces, zero-width characters removed, CRLF to LF."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(ZERO_WIDTH)
-    text = "".join(CLEAN_CHARS.get(c, c) for c in text)
+    text = text.translate(_CLEAN_TABLE)
     return unicodedata.normalize("NFC", text)
 
 

@@ -1,0 +1,178 @@
+"""Execution engines for batch runs: the same per-chunk function, here or on a cluster.
+
+Every engine offers `map_ordered(fn, chunks)`, which yields `(chunk, fn(chunk))` in input
+order while keeping at most `in_flight` chunks submitted, so a corpus of any size streams
+through in flat memory.
+
+- `InProcessEngine` (workers=1): runs in this process.
+- `LocalEngine`: a `ProcessPoolExecutor` on this machine. A worker that dies (killed, out of
+  memory, a crash in native code) breaks the pool: the pool is rebuilt and the chunks in
+  flight are retried once; a chunk that breaks it again is split and its articles retried
+  one by one, and an article that still kills its worker becomes an error record.
+- `DaskEngine`: `dask.distributed` — a `LocalCluster` of worker processes, or the cluster of
+  a running scheduler (`--scheduler tcp://host:8786`). Workers need kyket installed.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class InProcessEngine:
+    name = "local"
+
+    def map_ordered(self, fn: Callable, chunks: Iterable[list]) -> Iterator[tuple[list, list]]:
+        for chunk in chunks:
+            yield chunk, fn(chunk)
+
+    def close(self) -> None:
+        pass
+
+
+def _worker_died(item, exc: BaseException):
+    """The record of an article whose worker process died twice while processing it."""
+    from pipeline.batch import Result
+    from pipeline.ingest import RawArticle
+    from pipeline.records import ArticleRecord, ErrorEntry, Source
+    from pipeline.sinks import record_json
+
+    if isinstance(item, Result):
+        return item
+    raw: RawArticle = item
+    rec = ArticleRecord(article_id=raw.article_id, source=Source(path=raw.source_path, url=raw.url, site=raw.site,
+                                                                 content_sha256=raw.content_sha256()),
+                        title=None, published_at=raw.published_at, authors=[], text="", text_sha256="",
+                        status="error", errors=[ErrorEntry(stage="worker", type="WorkerDied",
+                                                           message=f"the worker process died twice on this article: {exc}")],
+                        agreements=[])
+    return Result(raw.article_id, rec.source.content_sha256 or "", record_json(rec), 0, False)
+
+
+class LocalEngine:
+    name = "local"
+
+    def __init__(self, workers: int, in_flight: int | None = None):
+        self.workers = workers
+        self.in_flight = in_flight or workers * 4
+        self._ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        self.pool = self._new_pool()
+        self.restarts = 0
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
+
+    def _rebuild(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()
+        self.restarts += 1
+
+    def _isolated(self, fn: Callable, chunk: list) -> list:
+        """A chunk that broke the pool twice: each article alone, dying twice = error record."""
+        out = []
+        for item in chunk:
+            for attempt in (1, 2):
+                try:
+                    out.extend(self.pool.submit(fn, [item]).result())
+                    break
+                except BrokenProcessPool as exc:
+                    self._rebuild()
+                    if attempt == 2:
+                        out.append(_worker_died(item, exc))
+        return out
+
+    def map_ordered(self, fn: Callable, chunks: Iterable[list]) -> Iterator[tuple[list, list]]:
+        pending: deque = deque()
+        it = iter(chunks)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < self.in_flight:
+                try:
+                    chunk = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.append([chunk, self.pool.submit(fn, chunk), 0])
+            if not pending:
+                return
+            entry = pending[0]
+            try:
+                result = entry[1].result()
+            except BrokenProcessPool:
+                # a worker died and took the pool, and every chunk in flight, with it
+                self._rebuild()
+                entry[2] += 1
+                if entry[2] >= 2:  # this chunk broke it twice: its articles one by one
+                    pending.popleft()
+                    isolated = self._isolated(fn, entry[0])
+                    for other in pending:
+                        other[1] = self.pool.submit(fn, other[0])
+                    yield entry[0], isolated
+                    continue
+                for other in pending:
+                    other[1] = self.pool.submit(fn, other[0])
+                continue
+            pending.popleft()
+            yield entry[0], result
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskEngine:
+    name = "dask"
+
+    def __init__(self, workers: int, scheduler: str | None = None, in_flight: int | None = None):
+        from dask.distributed import Client, LocalCluster
+
+        self.cluster = None
+        if scheduler:
+            self.client = Client(scheduler)
+        else:
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, silence_logs=40)
+            self.client = Client(self.cluster)
+        n = len(self.client.scheduler_info().get("workers", {})) or workers
+        self.in_flight = in_flight or max(2, n * 4)
+
+    def map_ordered(self, fn: Callable, chunks: Iterable[list]) -> Iterator[tuple[list, list]]:
+        pending: deque = deque()
+        it = iter(chunks)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < self.in_flight:
+                try:
+                    chunk = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.append((chunk, self.client.submit(fn, chunk, pure=False, retries=1)))
+            if not pending:
+                return
+            chunk, fut = pending.popleft()
+            yield chunk, fut.result()
+            fut.release()
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_engine(engine: str = "local", workers: int | None = None, scheduler: str | None = None):
+    workers = workers or default_workers()
+    if engine == "dask":
+        return DaskEngine(workers, scheduler)
+    if engine != "local":
+        raise ValueError(f"unknown engine {engine!r} (local or dask)")
+    return InProcessEngine() if workers == 1 else LocalEngine(workers)
