@@ -76,11 +76,12 @@ def align(text: str, pieces: list[str], offset: int = 0) -> list[tuple[int, int]
 
 
 def _skeleton(s: str) -> str:
-    """Each character's base letter, lower case (same length): "Trường" → "truong"."""
+    """Each character's base letter, lower case, i/y merged (same length): "Trường" → "truong",
+    "qui" and "quy" alike (the tokenizer rewrites old spellings)."""
     out = []
     for c in s:
         base = unicodedata.normalize("NFD", c)[0].lower()
-        out.append("d" if base == "đ" else base)
+        out.append({"đ": "d", "y": "i"}.get(base, base))
     return "".join(out)
 
 
