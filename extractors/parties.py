@@ -217,7 +217,8 @@ def _bare_head_antecedent(doc: Document, toks: list[Token], i: int, h: tuple[str
 def _make(doc: Document, start: int, end: int, kind: str, source: str, conf: float,
           name: str | None = None) -> Span:
     name = name or doc.text[start:end]
-    canonical = expand_abbreviations(name)
+    # "Phòng Giáo dục và Đào tạo (GD&ĐT) quận Đống Đa": the acronym in brackets repeats the name
+    canonical = expand_abbreviations(regex.sub(r"\s*\(\p{Lu}[\p{Lu}\d&.-]*\)", "", name))
     return Span(start, end, "org", source, Org(name, canonical, kind, source, conf, name != doc.text[start:end]), conf)
 
 

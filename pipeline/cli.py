@@ -1,4 +1,4 @@
-"""kyket command line: run, bench, schema, eval."""
+"""kyket command line: run, load, bench, schema, eval."""
 from __future__ import annotations
 
 import argparse
@@ -33,6 +33,12 @@ def _cmd_run(args) -> int:
               " — run the same command again to resume", file=sys.stderr)
         return 130
     print(summary.line(), file=sys.stderr)
+    if not args.no_warehouse:
+        from pipeline.tables import build_warehouse
+
+        counts = build_warehouse(args.out)
+        print("tables: " + ", ".join(f"{t} {n}" for t, n in counts.items())
+              + f" -> {Path(args.out) / 'tables'}, {Path(args.out) / 'kyket.duckdb'}", file=sys.stderr)
     if summary.duplicate_ids:
         shown = ", ".join(summary.duplicate_ids[:10])
         print(f"warning: {len(summary.duplicate_ids)} article ids occur more than once (all kept, in input "
@@ -50,8 +56,26 @@ def _cmd_bench(args) -> int:
 
 def _cmd_schema(args) -> int:
     from pipeline.records import json_schema
+    from pipeline.tables import bigquery_schema, duckdb_ddl
 
-    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    if args.format == "duckdb-sql":
+        print(duckdb_ddl(), end="")
+    elif args.format == "bigquery":
+        print(json.dumps(bigquery_schema(), ensure_ascii=False, indent=2))
+    else:
+        print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _cmd_load(args) -> int:
+    from pipeline.tables import SchemaMismatch, load_duckdb
+
+    try:
+        counts = load_duckdb(args.records, args.duckdb)
+    except (SchemaMismatch, ValueError, FileNotFoundError) as exc:
+        print(f"kyket load: {exc}", file=sys.stderr)
+        return 2
+    print("loaded: " + ", ".join(f"{t} {n}" for t, n in counts.items()) + f" -> {args.duckdb}", file=sys.stderr)
     return 0
 
 
@@ -87,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                          ("published", "published_at"), ("source", "source")):
         p.add_argument(f"--{col}-col", default=default, help=f"table column with the {col} (default {default})")
     p.add_argument("--quiet", action="store_true", help="no progress bar or log lines")
+    p.add_argument("--no-warehouse", action="store_true", help="write records.jsonl only (no tables/, no kyket.duckdb)")
     p.set_defaults(fn=_cmd_run)
     p = sub.add_parser("bench", help="throughput, memory and speed-up figures on a corpus (a script, not a test)")
     p.add_argument("corpus", help="a JSONL(.gz) corpus, e.g. ../shared/bench/baomoi-35k.jsonl.gz")
@@ -96,8 +121,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=1, help="stream the corpus this many times (memory check)")
     p.add_argument("--out", default=None, help="output folder (default: a temporary one)")
     p.set_defaults(fn=_cmd_bench)
-    p = sub.add_parser("schema", help="print the record's JSON Schema")
+    p = sub.add_parser("schema", help="print the record's JSON Schema, the tables' DuckDB DDL or a BigQuery schema")
+    p.add_argument("--format", choices=("json-schema", "duckdb-sql", "bigquery"), default="json-schema")
     p.set_defaults(fn=_cmd_schema)
+    p = sub.add_parser("load", help="upsert a records file into a DuckDB database (idempotent, by article)")
+    p.add_argument("records", help="a records.jsonl written by kyket run")
+    p.add_argument("--duckdb", required=True, help="database file (created if missing)")
+    p.set_defaults(fn=_cmd_load)
     p = sub.add_parser("eval", help="score the pipeline against a gold folder")
     p.add_argument("--gold", required=True)
     p.add_argument("--articles", required=True)
