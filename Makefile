@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv run test lint eval schema clean
+.PHONY: venv browser run test lint eval schema clean
 
 venv: $(STAMP)
 
@@ -17,7 +17,17 @@ $(STAMP): pyproject.toml
 run: venv
 	$(BIN)/kyket run data/raw --out data/processed
 
-test: venv
+# Headless Chromium + chromedriver from Debian's packages for the browser tests (nothing is
+# downloaded at test time). Best effort: where they cannot be installed the browser tests
+# skip and say why.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	  || echo "make browser: could not install chromium; the browser tests will be skipped"; \
+	else echo "make browser: chromium/chromedriver missing and not installable here; the browser tests will be skipped"; fi
+
+test: venv browser
 	$(BIN)/python -m pytest
 
 lint: venv

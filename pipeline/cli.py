@@ -1,4 +1,4 @@
-"""kyket command line: run, load, bench, schema, eval."""
+"""kyket command line: run, diff, review, load, bench, schema, eval."""
 from __future__ import annotations
 
 import argparse
@@ -67,6 +67,46 @@ def _cmd_schema(args) -> int:
     return 0
 
 
+def _write(text: str, out: str | None) -> None:
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _cmd_diff(args) -> int:
+    from pipeline.diff import diff_records, format_text, has_changes, read_records
+    from pipeline.review import render
+
+    try:
+        old, new = read_records(args.old), read_records(args.new)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"kyket diff: {exc}", file=sys.stderr)
+        return 2
+    report = diff_records(old, new)
+    if args.format == "json":
+        _write(json.dumps(report, ensure_ascii=False, indent=2) + "\n", args.out)
+    elif args.format == "html":
+        _write(render(new, old, report, title=f"kyket diff — {Path(args.old).name} → {Path(args.new).name}"), args.out)
+    else:
+        _write(format_text(report), args.out)
+    return 1 if args.fail_on_change and has_changes(report) else 0
+
+
+def _cmd_review(args) -> int:
+    from pipeline.diff import read_records
+    from pipeline.review import render
+
+    try:
+        recs = read_records(args.records)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"kyket review: {exc}", file=sys.stderr)
+        return 2
+    _write(render(recs, title=f"kyket review — {Path(args.records).name}"), args.out)
+    return 0
+
+
 def _cmd_load(args) -> int:
     from pipeline.tables import SchemaMismatch, load_duckdb
 
@@ -124,6 +164,17 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("schema", help="print the record's JSON Schema, the tables' DuckDB DDL or a BigQuery schema")
     p.add_argument("--format", choices=("json-schema", "duckdb-sql", "bigquery"), default="json-schema")
     p.set_defaults(fn=_cmd_schema)
+    p = sub.add_parser("diff", help="what changed between two records files, article by article")
+    p.add_argument("old")
+    p.add_argument("new")
+    p.add_argument("--format", choices=("text", "json", "html"), default="text")
+    p.add_argument("--out", help="write here instead of stdout")
+    p.add_argument("--fail-on-change", action="store_true", help="exit 1 when anything changed (for CI)")
+    p.set_defaults(fn=_cmd_diff)
+    p = sub.add_parser("review", help="a self-contained HTML page to review a records file")
+    p.add_argument("records")
+    p.add_argument("--out", required=True, help="the HTML file to write")
+    p.set_defaults(fn=_cmd_review)
     p = sub.add_parser("load", help="upsert a records file into a DuckDB database (idempotent, by article)")
     p.add_argument("records", help="a records.jsonl written by kyket run")
     p.add_argument("--duckdb", required=True, help="database file (created if missing)")
