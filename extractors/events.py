@@ -121,6 +121,7 @@ def extract(doc: Document) -> list[Span]:
     lex = _lex()
     f = doc.folded
     out: list[Span] = []
+    anaphoric_sentences: set[tuple[int, int]] = set()
     for sent in doc.layer("sentences"):
         s, e = sent.start, sent.end
         seen_end = -1
@@ -144,8 +145,11 @@ def extract(doc: Document) -> list[Span]:
                     continue
                 if tid == "trig.ket_nghia" and regex.search(r"(anh em|em|chị em|lễ)\s+$", f[max(s, m.start() - 10):m.start()]):
                     continue
-                anaphoric = any(p.search(f[max(s, m.start() - 80):m.start()]) for p in lex["anaphoric"]) or any(
-                    o.value.anaphoric and o.value.sentence == (s, e) for o in out)
+                # a sentence that already holds an anaphoric mention keeps them all anaphoric
+                anaphoric = (s, e) in anaphoric_sentences or any(
+                    p.search(f[max(s, m.start() - 80):m.start()]) for p in lex["anaphoric"])
+                if anaphoric:
+                    anaphoric_sentences.add((s, e))
                 personal = bool(lex["personal"].search(f, s, e))
                 cue = _status_cue(f, clause, (m.start(), m.end()))
                 typ, prio, dspan = docw if docw else (None, 0, None)

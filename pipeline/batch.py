@@ -210,7 +210,7 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
     prefix_keys, prefix_ends = _read_prefix(partial)
     previous = _Previous(final if not force else out / ".none")
     summary = Summary(out=str(final))
-    seen: dict[str, int] = {}
+    seen_in: dict[str, int] = {}
     progress = Progress(total, quiet)
 
     def account(article_id: str, agreements: int, ok: bool, reused: bool) -> None:
@@ -220,9 +220,6 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
         summary.errors += int(not ok)
         summary.reused += int(reused)
         summary.processed += int(not reused)
-        seen[article_id] = seen.get(article_id, 0) + 1
-        if seen[article_id] == 2:
-            summary.duplicate_ids.append(article_id)
         progress.update(1, agreements, int(not ok))
 
     fh = partial.open("r+b" if partial.exists() else "w+b")
@@ -233,6 +230,13 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
         matching = True
         for raw in read_articles(inputs, columns):
             summary.articles_in += 1
+            n_seen = seen_in.get(raw.article_id, 0) + 1
+            seen_in[raw.article_id] = n_seen
+            if n_seen > 1:
+                # the same id again: both kept; this one is told apart by its occurrence number
+                if n_seen == 2:
+                    summary.duplicate_ids.append(raw.article_id)
+                raw.article_id = f"{raw.article_id}#{n_seen}"
             sha = raw.content_sha256()
             n = kept["n"]
             if matching and n < len(prefix_keys) and prefix_keys[n][:2] == (raw.article_id, sha):

@@ -32,6 +32,14 @@ def _cmd_run(args) -> int:
         print(f"kyket run: interrupted; the records written so far are kept in {Path(args.out) / 'records.jsonl.partial'}"
               " — run the same command again to resume", file=sys.stderr)
         return 130
+    except OSError as exc:
+        import errno
+
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
+        print(f"kyket run: cannot write to {args.out}: {exc.strerror} — stopped. {Path(args.out) / 'records.jsonl'} "
+              "was not touched; free some space and run the same command again to resume", file=sys.stderr)
+        return 74
     print(summary.line(), file=sys.stderr)
     if not args.no_warehouse:
         from pipeline.tables import build_warehouse
@@ -41,8 +49,8 @@ def _cmd_run(args) -> int:
               + f" -> {Path(args.out) / 'tables'}, {Path(args.out) / 'kyket.duckdb'}", file=sys.stderr)
     if summary.duplicate_ids:
         shown = ", ".join(summary.duplicate_ids[:10])
-        print(f"warning: {len(summary.duplicate_ids)} article ids occur more than once (all kept, in input "
-              f"order): {shown}{' …' if len(summary.duplicate_ids) > 10 else ''}", file=sys.stderr)
+        print(f"warning: {len(summary.duplicate_ids)} article ids occur more than once (all kept, in input order; "
+              f"repeats renamed ID#2, ID#3 …): {shown}{' …' if len(summary.duplicate_ids) > 10 else ''}", file=sys.stderr)
     return 0
 
 

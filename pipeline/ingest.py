@@ -17,12 +17,15 @@ import gzip
 import hashlib
 import json
 import os
-import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.encodings import DecodeError, decode_bytes, repair_double_utf8
 from pipeline.textnorm import normalize_unicode
+
+__all__ = ["DecodeError", "RawArticle", "Columns", "decode", "read_articles", "READERS", "MAX_ARTICLE_BYTES"]
 
 MAX_ARTICLE_BYTES = 5_000_000
 
@@ -62,26 +65,16 @@ class Columns:
 DEFAULT_COLUMNS = Columns()
 
 
-class DecodeError(ValueError):
-    pass
-
-
 def decode(data: bytes | str) -> str:
-    """Bytes → NFC text. UTF-8 (with or without BOM) and UTF-16 with a BOM are accepted."""
+    """Bytes (or a string) → NFC text; see pipeline/encodings.py for what is accepted."""
     if isinstance(data, str):
-        text = data
+        if len(data) > MAX_ARTICLE_BYTES:
+            raise DecodeError(f"article is {len(data)} characters, over the {MAX_ARTICLE_BYTES}-character limit")
+        text = repair_double_utf8(data)
     else:
         if len(data) > MAX_ARTICLE_BYTES:
             raise DecodeError(f"article is {len(data)} bytes, over the {MAX_ARTICLE_BYTES}-byte limit")
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = data.decode("utf-16")
-        else:
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise DecodeError(
-                    f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 4]!r})"
-                ) from exc
+        text = decode_bytes(data)
     if "\x00" in text:
         raise DecodeError("binary content (NUL bytes) in a text article")
     return normalize_unicode(text)
@@ -89,7 +82,13 @@ def decode(data: bytes | str) -> str:
 
 def _read_file(path: Path, fmt: str) -> Iterator[RawArticle]:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(MAX_ARTICLE_BYTES + 1)  # over the limit is an error anyway: never read more
+        if len(data) > MAX_ARTICLE_BYTES:
+            size = path.stat().st_size
+            yield RawArticle(path.stem, None, str(path), fmt=fmt, error=(
+                "InputTooLarge", f"{path}: {size} bytes, over the {MAX_ARTICLE_BYTES}-byte article limit"))
+            return
     except OSError as exc:
         yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, str(exc)), fmt=fmt)
         return
@@ -135,10 +134,42 @@ def _str_or_none(v) -> str | None:
     return str(v) or None
 
 
+MAX_LINE_CHARS = 2 * MAX_ARTICLE_BYTES  # one JSONL line: an article plus its metadata
+MAX_FILE_CHARS = 8_000_000_000  # what one input file may expand to (a .gz bomb stops here)
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _lines(fh, path: Path) -> Iterator[str | None]:
+    """Lines of a text stream; None for a line over MAX_LINE_CHARS (skipped without being
+    held in memory). Raises _TooLong once the file has expanded past MAX_FILE_CHARS."""
+    total = 0
+    while True:
+        line = fh.readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        total += len(line)
+        if len(line) >= MAX_LINE_CHARS and not line.endswith("\n"):
+            while True:  # drain the rest of the oversized line
+                more = fh.readline(1 << 20)
+                total += len(more)
+                if total > MAX_FILE_CHARS:
+                    raise _TooLong(f"{path}: expands past {MAX_FILE_CHARS} characters; stopped reading it")
+                if not more or more.endswith("\n"):
+                    break
+            yield None
+            continue
+        if total > MAX_FILE_CHARS:
+            raise _TooLong(f"{path}: expands past {MAX_FILE_CHARS} characters; stopped reading it")
+        yield line
+
+
 def _read_jsonl(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
     try:
         fh = _open_text(path)
-        lines = iter(fh)
+        lines = _lines(fh, path)
     except OSError as exc:
         yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
         return
@@ -151,9 +182,16 @@ def _read_jsonl(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawA
                 line = next(lines)
             except StopIteration:
                 break
-            except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as exc:
+            except _TooLong as exc:
+                yield RawArticle(f"{path.stem}:{line_no}", None, where, error=("InputTooLarge", str(exc)))
+                break
+            except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile, zlib.error) as exc:
                 yield RawArticle(f"{path.stem}:{line_no}", None, where, error=(type(exc).__name__, f"{where}: {exc}"))
                 break
+            if line is None:
+                yield RawArticle(f"{path.stem}:{line_no}", None, where,
+                                 error=("InputTooLarge", f"{where}: line longer than {MAX_LINE_CHARS} characters; skipped"))
+                continue
             if not line.strip():
                 continue
             try:
@@ -168,7 +206,7 @@ def _read_jsonl(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawA
 
 
 def _read_csv(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    csv.field_size_limit(MAX_LINE_CHARS)
     try:
         fh = _open_text(path)
         reader = csv.DictReader(fh)
@@ -184,7 +222,7 @@ def _read_csv(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArt
                 row = next(reader)
             except StopIteration:
                 break
-            except (csv.Error, OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as exc:
+            except (csv.Error, OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile, zlib.error) as exc:
                 yield RawArticle(f"{path.stem}:{row_no}", None, where, error=(type(exc).__name__, f"{where}: {exc}"))
                 break
             yield _from_row(row, where, f"{path.stem}:{row_no}", columns)

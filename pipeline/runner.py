@@ -17,6 +17,9 @@ for tests and notebooks.
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
+from contextlib import contextmanager
 
 from extractors import events as events_x
 from extractors.parties import extract_orgs
@@ -88,11 +91,63 @@ def _extract(doc: Document) -> None:
         if any(w in doc.folded[s.start:s.end] for w in (" giúp ", " giúp đỡ ", " hỗ trợ ")) and s.end - s.start < 400:
             sentences.add((s.start, s.end))
     chosen = [by_span[key] for key in sorted(sentences)]
+    budget, kept = MAX_ANALYZED_CHARS, []
+    for c in chosen:
+        if len(kept) >= MAX_ANALYZED_SENTENCES or budget < c.end - c.start:
+            break
+        kept.append(c)
+        budget -= c.end - c.start
+    if len(kept) < len(chosen):
+        # a run-on or machine-made text with hundreds of signing sentences: bounded work,
+        # and the truncation is recorded on the record
+        doc.errors.append(StageError("extract", "LimitReached",
+                                     f"{len(chosen)} sentences to analyse; only the first {len(kept)} were "
+                                     f"(limits: {MAX_ANALYZED_SENTENCES} sentences, {MAX_ANALYZED_CHARS} characters)"))
+        chosen = kept
+        keep = {(c.start, c.end) for c in chosen}
+        doc.layers["events"] = [e for e in events if e.value.sentence in keep]
     doc.layers["orgs"] = [o for sent in chosen for o in extract_orgs(doc, sent)]
     doc.layers["people"] = [p for sent in chosen for p in extract_people(doc, sent)]
 
 
+# The dev set's largest article sends 15 sentences / 2,300 characters to word segmentation
+# and NER; these limits are several times that.
+MAX_ANALYZED_SENTENCES = 40
+MAX_ANALYZED_CHARS = 12_000
+TIME_BUDGET_S = 60.0  # per article; 0 disables
+
+
+class ArticleTimeout(TimeoutError):
+    pass
+
+
+@contextmanager
+def _time_budget(seconds: float):
+    """Abort an article that runs past its budget (SIGALRM; main thread on POSIX only —
+    elsewhere, e.g. in dask's worker threads, the sentence and size limits still bound it)."""
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def _alarm(signum, frame):
+        raise ArticleTimeout(f"article took longer than its {seconds:g} s budget")
+
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def process_article(raw: RawArticle, raise_errors: bool = False) -> ArticleRecord:
+    with _time_budget(TIME_BUDGET_S):
+        return _process(raw, raise_errors)
+
+
+def _process(raw: RawArticle, raise_errors: bool) -> ArticleRecord:
     doc = Document(article_id=raw.article_id, source_path=raw.source_path, url=raw.url,
                    published_at=raw.published_at, site=raw.site)
     doc.meta["fallback_published_at"] = raw.fallback_published_at

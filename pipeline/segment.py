@@ -188,13 +188,34 @@ def split_sentences(doc: Document) -> list[Span]:
         chunk = line.group(0)
         if not chunk.strip():
             continue
+        if len(chunk) > 20 * MAX_SENTENCE and not regex.search(r"[.!?…]", chunk):
+            out.extend(_bounded(doc.text, line.start(), line.end()))  # no sentence to find: skip the splitter
+            continue
         pieces = sent_tokenize(chunk)
         try:
             ranges = align(chunk, pieces, line.start())
         except AlignmentError:
             ranges = [(line.start() + len(chunk) - len(chunk.lstrip()), line.end())]
         for s, e in ranges:
-            out.append(Span(s, e, "sentence", "segment.underthesea"))
+            out.extend(_bounded(doc.text, s, e))
+    return out
+
+
+MAX_SENTENCE = 1500
+
+
+def _bounded(text: str, s: int, e: int) -> list[Span]:
+    """A "sentence" longer than MAX_SENTENCE characters (a run-on line with no punctuation)
+    is cut at spaces into pieces of at most that size, so word segmentation and NER stay
+    bounded in time and memory whatever the input."""
+    out = []
+    while e - s > MAX_SENTENCE:
+        cut = text.rfind(" ", s + MAX_SENTENCE // 2, s + MAX_SENTENCE)
+        cut = cut if cut > s else s + MAX_SENTENCE
+        out.append(Span(s, cut, "sentence", "segment.bounded"))
+        s = cut + (text[cut:cut + 1] == " ")
+    if e > s:
+        out.append(Span(s, e, "sentence", "segment.underthesea"))
     return out
 
 

@@ -181,7 +181,7 @@ def _corpus(tmp_path: Path, copies: int = 8) -> Path:
     texts = [(s, _seed_text(s)) for s in SEED_IDS]
     dev = SHARED / "dev" / "articles"
     if dev.is_dir():
-        texts += [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(dev.glob("*.txt"))[:30]]
+        texts += [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(dev.glob("*.txt"))[:35] if p.stem not in SEED_IDS]
     path = tmp_path / "corpus.jsonl"
     with path.open("w", encoding="utf-8") as fh:
         for k in range(copies):
