@@ -31,7 +31,7 @@ test: venv browser
 	$(BIN)/python -m pytest
 
 lint: venv
-	$(BIN)/ruff check pipeline extractors tests
+	$(BIN)/ruff check pipeline extractors tests scripts
 
 eval: venv
 	$(BIN)/kyket eval --gold ../shared/dev/gold --articles ../shared/dev/articles

@@ -88,7 +88,7 @@ def _patterns():
     )
     pod_only = regex.compile(rf"(?<!\p{{L}})(?P<pod>{pods})\s+(?P<w>nay|hôm nay)(?!\p{{L}})")
     period = regex.compile(
-        r"(?<!\p{L})(?P<lead>giai đoạn|năm học|nhiệm kỳ|thời kỳ|niên khóa|từ năm|thời hạn)?\s*"
+        r"(?<!\p{L})(?P<lead>giai đoạn|năm học|nhiệm kỳ|thời kỳ|niên khóa|từ năm|thời hạn)?\s{0,5}"
         r"(?P<a>(?:19|20)\d{2})\s*(?:-|–|—|đến|tới|/)\s*(?P<b>(?:19|20)\d{2})(?!\p{N})"
     )
     pod_value = {p["word"]: p["value"] for p in lex["part_of_day"]}

@@ -222,7 +222,7 @@ def _make(doc: Document, start: int, end: int, kind: str, source: str, conf: flo
     return Span(start, end, "org", source, Org(name, canonical, kind, source, conf, name != doc.text[start:end]), conf)
 
 
-_LIST_SEP = regex.compile(r"\s*(?:,|;|\bvà\b|\bvới\b)\s*")
+_LIST_SEP = regex.compile(r"\s{0,8}(?:,|;|\bvà\b|\bvới\b)\s{0,8}")
 
 
 def _expand_list(doc: Document, toks: list[Token], i: int, run: tuple[int, int], kind: str, hid: str) -> list[Span]:

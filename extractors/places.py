@@ -23,7 +23,7 @@ _WORD = (r"(?:[\p{Lu}\d][\p{L}\d.&'’-]*|tỉnh|thành phố|quận|huyện|th�
          + _venue_tails() + ")")
 _TAI = regex.compile(rf"(?<!\p{{L}})(?:tại|ở)\s+(?P<loc>{_WORD}(?:\s+{_WORD}){{0,14}}(?:,\s+\p{{Lu}}[\p{{L}}]*(?:\s+\p{{Lu}}[\p{{L}}]*){{0,2}}(?=\s+(?:hôm|ngày|vào|sáng|chiều|tối|trưa)|[.;]|$))?)")
 _NOT_PLACE = regex.compile(r"^(Lễ|lễ|buổi|Buổi|Hội nghị|hội nghị|Diễn đàn|cuộc|Cuộc|Kỳ họp|phiên|Phiên|đây|Đây)\b")
-_TRAIL = regex.compile(r"(?:\s+(?:ở|của|và|-|–|tỉnh|thành phố|quận|huyện|thủ đô|xã|phường))+$")
+_TRAIL = regex.compile(r"(?:\s{1,5}(?:ở|của|và|-|–|tỉnh|thành phố|quận|huyện|thủ đô|xã|phường)){1,8}$")
 
 
 def extract_location(doc: Document, lo: int, hi: int) -> Span | None:

@@ -145,6 +145,11 @@ def _read_prefix(path: Path) -> tuple[list[tuple[str, str, int, bool]], list[int
     return keys, ends
 
 
+def _open_partial(path: Path):
+    """The in-progress output file (a seam for the disk-full test)."""
+    return path.open("r+b" if path.exists() else "w+b")
+
+
 def _chunks(items: Iterable[RawArticle], size: int) -> Iterator[list[RawArticle]]:
     chunk: list[RawArticle] = []
     for item in items:
@@ -222,7 +227,7 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
         summary.processed += int(not reused)
         progress.update(1, agreements, int(not ok))
 
-    fh = partial.open("r+b" if partial.exists() else "w+b")
+    fh = _open_partial(partial)
     kept = {"n": 0}
 
     def items() -> Iterator[RawArticle | Result]:

@@ -17,7 +17,7 @@ from extractors.lexicons import load
 
 _TERMINAL = regex.compile(r"[.!?…:;]['\"”’)\]]*$")
 _TITLE_END = regex.compile(r"(?<!\.\.)[.!…:;]['\"”’)\]]*$")
-_SENT_END = regex.compile(r"[.!?…]+['\"”’)\]]*\s+")
+_SENT_END = regex.compile(r"(?<![.!?…])[.!?…]++['\"”’)\]]*+\s+")  # one try per run of marks
 
 
 @dataclass
@@ -62,9 +62,10 @@ def _full(pats, line: str) -> str | None:
 # ---- author names ---------------------------------------------------------------------
 _NAME_WORD = r"(?:\p{Lu}[\p{Ll}\p{Lu}]*\.?(?:\p{Lu}[\p{Ll}]*)?|\p{Lu}{1,3}(?:\.\p{Lu}{1,3})*\.?)"
 _NAME = regex.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}")
-_AUTHOR_SEP = regex.compile(r"\s*(?:[-–—,&]|\bvà\b)\s*")
+_AUTHOR_SEP = regex.compile(r"\s{0,8}(?:[-–—,&]|\bvà\b)\s{0,8}")
 _AUTHOR_TAIL = regex.compile(
-    r"(?:\s*/\s*[\p{L}.+ ]{2,20}|\s*\((?:theo|từ|tổng hợp|nguồn|ttxvn|tts)[^()]*\)|\s*\([^()]{2,20}\)|\s*[\p{Lu}.]{2,}\.VN)+$",
+    r"(?:\s{0,3}/\s{0,3}[\p{L}.+ ]{2,20}|\s{0,3}\((?:theo|từ|tổng hợp|nguồn|ttxvn|tts)[^()]{0,80}\)|\s{0,3}\([^()]{2,20}\)"
+    r"|\s{0,3}[\p{Lu}.]{2,30}\.VN){1,6}$",  # bounded: no backtracking blow-up on a huge line
     regex.IGNORECASE,
 )
 
@@ -119,7 +120,7 @@ def _remove_inline(line: str, removed: list[str]) -> str:
     return regex.sub(r"[ ]{2,}", " ", line).strip()
 
 
-_LAST_END = regex.compile(r"[.!?…]+['\"”’)]*\s+")
+_LAST_END = regex.compile(r"(?<![.!?…])[.!?…]++['\"”’)]*+\s+")
 
 
 def _strip_trailer(line: str, removed: list[str], authors: list[str]) -> str:

@@ -44,19 +44,22 @@ _TCVN3_SIGNS = set("¸µ¶·¹¨»¾¼½®¬ª«©¦§¤¥¢£¡")
 _MOJIBAKE = regex.compile(r"Ã[\x80-\xbf¡-ÿ]|á»|áº|Æ°|Æ¡|Ä‘|Ä\x91|Ä[ƒ\x83]")
 
 
-def _in_word_share(text: str, signs: set[str]) -> float:
-    words = regex.findall(r"[^\s\d\p{P}]{2,}", text[:200_000])
-    if not words:
-        return 0.0
-    hit = sum(1 for w in words if any(c in signs for c in w) and any("a" <= c.lower() <= "z" for c in w))
-    return hit / len(words)
+def _in_word_hits(words: list[str], signs: set[str]) -> int:
+    return sum(1 for w in words if any(c in signs for c in w) and any("a" <= c.lower() <= "z" for c in w))
 
 
 def legacy_font(text: str) -> str | None:
     """'VNI-Windows' or 'TCVN3 (ABC)' when `text` (the bytes read as Windows-1252/1258) looks
-    like Vietnamese in that legacy encoding, else None."""
-    vni, tcvn = _in_word_share(text, _VNI_SIGNS), _in_word_share(text, _TCVN3_SIGNS)
-    if max(vni, tcvn) < 0.08:
+    like Vietnamese prose in that legacy encoding, else None: mostly ASCII letters in words,
+    and at least 5 words (and 8% of them) carrying the encoding's signature characters."""
+    sample = text[:200_000]
+    words = regex.findall(r"[^\s\d\p{P}]{2,}", sample)
+    chars = "".join(words)
+    if len(words) < 8 or sum(c.isascii() and c.isalpha() for c in chars) < 0.6 * len(chars):
+        return None
+    vni, tcvn = _in_word_hits(words, _VNI_SIGNS), _in_word_hits(words, _TCVN3_SIGNS)
+    best = max(vni, tcvn)
+    if best < 5 or best < 0.08 * len(words):
         return None
     return "VNI-Windows" if vni >= tcvn else "TCVN3 (ABC)"
 

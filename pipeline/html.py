@@ -50,7 +50,12 @@ def _authors(raw: str | None, site: str | None, host: str | None) -> list[str]:
 
 
 def extract_html(data: bytes | str) -> HtmlArticle:
+    import logging
+
     import trafilatura
+
+    # a page it cannot parse is our error record, not a log line of trafilatura's
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
     # the date only from the page's markup (meta tags, <time>, URL), never guessed from
     # dates mentioned in the text: those are the events', not the article's

@@ -81,7 +81,7 @@ def _skeleton(s: str) -> str:
     out = []
     for c in s:
         base = unicodedata.normalize("NFD", c)[0].lower()
-        out.append({"đ": "d", "y": "i"}.get(base, base))
+        out.append({"đ": "d", "ð": "d", "y": "i"}.get(base, base))
     return "".join(out)
 
 
@@ -228,7 +228,14 @@ def analyze(doc: Document, sent: Span) -> list[Token]:
     text = doc.text[sent.start:sent.end]
     rows = _ner()(text)
     words = [r[0] for r in rows]
-    ranges = align(text, words, sent.start)
+    try:
+        ranges = align(text, words, sent.start)
+    except AlignmentError:
+        # the tokenizer rewrote characters beyond recognition (control or symbol noise):
+        # fall back to the whitespace words of the text itself, untagged
+        ranges = [(sent.start + m.start(), sent.start + m.end()) for m in regex.finditer(r"\S+", text)]
+        rows = [(doc.text[a:b], "X", "O", "O") for a, b in ranges]
+        doc.meta.setdefault("_fallback_sentences", []).append((sent.start, sent.end))
     tokens = []
     for (s, e), r in zip(ranges, rows, strict=True):
         for t in _split_acronyms(doc.text, Token(s, e, doc.text[s:e], r[1], r[3])):
