@@ -268,6 +268,12 @@ def _read_warc(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawAr
                 n += 1
                 uri = rec.rec_headers.get_header("WARC-Target-URI") or f"{path.stem}:{n}"
                 where = f"{path}:record {n}"
+                declared = rec.rec_headers.get_header("Content-Length") or "0"
+                if declared.isdigit() and int(declared) > MAX_ARTICLE_BYTES + 65536:
+                    # not read, not decompressed into memory: the iterator skips its payload
+                    yield RawArticle(uri, None, where, url=uri, fmt="html", error=(
+                        "InputTooLarge", f"{where}: record of {declared} bytes, over the {MAX_ARTICLE_BYTES}-byte article limit"))
+                    continue
                 try:
                     data = rec.content_stream().read(MAX_ARTICLE_BYTES + 1)
                 except Exception as exc:  # noqa: BLE001

@@ -337,3 +337,22 @@ def test_fuzz_regressions(data):
     assert rec.status == "ok"
     for ag in rec.agreements:
         assert rec.text[ag.evidence.start:ag.evidence.end] == ag.evidence.text
+
+
+def test_oversized_warc_record_is_an_error_and_the_next_one_is_read(tmp_path):
+    import io as _io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "big.warc.gz"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for uri, body in (("https://example.invalid/huge", b"<html><body><p>" + b"a " * (ingest.MAX_ARTICLE_BYTES // 2 + 40_000) + b"</p></body></html>"),
+                          ("https://example.invalid/ok", ("<html><body><article><p>" + ARTICLE + "</p></article></body></html>").encode())):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(uri, "response", payload=_io.BytesIO(body), http_headers=headers))
+    recs = list(ingest.read_articles([path]))
+    assert [r.article_id for r in recs] == ["https://example.invalid/huge", "https://example.invalid/ok"]
+    assert recs[0].error[0] == "InputTooLarge" and recs[1].error is None
+    assert process_article(recs[1]).agreements
