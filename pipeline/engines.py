@@ -29,6 +29,23 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _refiller(chunks: Iterable[list], pending: deque, in_flight: int, submit: Callable) -> Callable[[], None]:
+    """A function that tops `pending` up to `in_flight` submitted chunks (bounded memory)."""
+    it = iter(chunks)
+    state = {"done": False}
+
+    def refill() -> None:
+        while not state["done"] and len(pending) < in_flight:
+            try:
+                chunk = next(it)
+            except StopIteration:
+                state["done"] = True
+                return
+            pending.append(submit(chunk))
+
+    return refill
+
+
 class InProcessEngine:
     name = "local"
 
@@ -93,16 +110,9 @@ class LocalEngine:
 
     def map_ordered(self, fn: Callable, chunks: Iterable[list]) -> Iterator[tuple[list, list]]:
         pending: deque = deque()
-        it = iter(chunks)
-        exhausted = False
+        refill = _refiller(chunks, pending, self.in_flight, lambda c: [c, self.pool.submit(fn, c), 0])
         while True:
-            while not exhausted and len(pending) < self.in_flight:
-                try:
-                    chunk = next(it)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending.append([chunk, self.pool.submit(fn, chunk), 0])
+            refill()
             if not pending:
                 return
             entry = pending[0]
@@ -147,16 +157,10 @@ class DaskEngine:
 
     def map_ordered(self, fn: Callable, chunks: Iterable[list]) -> Iterator[tuple[list, list]]:
         pending: deque = deque()
-        it = iter(chunks)
-        exhausted = False
+        refill = _refiller(chunks, pending, self.in_flight,
+                           lambda c: (c, self.client.submit(fn, c, pure=False, retries=1)))
         while True:
-            while not exhausted and len(pending) < self.in_flight:
-                try:
-                    chunk = next(it)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending.append((chunk, self.client.submit(fn, chunk, pure=False, retries=1)))
+            refill()
             if not pending:
                 return
             chunk, fut = pending.popleft()
