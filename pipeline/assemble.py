@@ -1,17 +1,13 @@
-"""Assemble stage: group signing mentions into agreements and fill their fields.
+"""Assemble stage: the agreements of an article, from the grouped signing mentions.
 
-One agreement per signing: mentions that name two or more parties open or join an
-agreement (joined when their party sets overlap); mentions without their own parties
-("Tại lễ ký kết …", "hai bên đã ký …") add type, date, place and people to the nearest
-agreement. An agreement needs two parties; one with fewer is dropped.
+Grouping (which mentions are one signing, and its parties) is in `pipeline/grouping.py`;
+this module fills each group's fields — date, status, type, title, place, period, people,
+clauses, support relations — and drops a group with fewer than two parties.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from functools import lru_cache
 
 import regex
 
@@ -20,10 +16,19 @@ from extractors import dates as dates_x
 from extractors import events as events_x
 from extractors import places as places_x
 from extractors import relations as relations_x
-from extractors.lexicons import load
-from extractors.parties import Org, is_vietnamese_name
+from extractors.parties import Org
 from extractors.people import Person, title_word
 from pipeline.document import Document, Span
+from pipeline.grouping import (
+    Group,
+    collective_holders,
+    group_mentions,
+    is_passive,
+    party_key,
+    same_key,
+    state_of,
+    title_orgs,
+)
 from pipeline.records import (
     Agreement,
     Clause,
@@ -34,285 +39,9 @@ from pipeline.records import (
     Signatory,
     TextSpan,
 )
-from pipeline.textnorm import fold, name_key
+from pipeline.textnorm import name_key
 
 _QUOTED = regex.compile(r"[“\"]([^”\"\n]{4,200})[”\"]")
-
-
-@dataclass
-class Group:
-    mentions: list[Span] = field(default_factory=list)
-    weak: list[Span] = field(default_factory=list)
-    parties: list[Span] = field(default_factory=list)
-
-    def keys(self) -> set[str]:
-        return {party_key(p) for p in self.parties}
-
-
-def party_key(sp: Span) -> str:
-    org: Org = sp.value
-    return name_key(org.canonical if org.kind == "country" else org.name)
-
-
-def _orgs_in(doc: Document, lo: int, hi: int) -> list[Span]:
-    return [o for o in doc.layer("orgs") if lo <= o.start and o.end <= hi]
-
-
-def mention_parties(doc: Document, ev: Span) -> list[Span]:
-    m: events_x.EventMention = ev.value
-    f = doc.folded
-    out: list[Span] = []
-    if m.anaphoric:
-        # "tại Lễ ký Tuyên bố chung … giữa A và B": only parties introduced by "giữa"
-        g = regex.search(r"(?<!\p{L})giữa(?!\p{L})", f[ev.end:m.clause[1]])
-        if not g:
-            return []
-        lo = ev.end + g.end()
-        for o in _orgs_in(doc, lo, m.clause[1]):
-            if party_key(o) not in {party_key(x) for x in out}:
-                out.append(o)
-        return out if len(out) >= 2 else []
-    people_titles = [p for p in doc.layer("people") if m.clause[0] <= p.start < m.clause[1]]
-    for o in _orgs_in(doc, *m.clause):
-        before = f[max(m.clause[0], o.start - 8):o.start]
-        if regex.search(r"(tại|ở|đến|tới|sang)\s+$", before):
-            continue  # a place, not a party
-        if o.value.kind == "country" and doc.text[max(0, o.start - 1):o.start] == "(":
-            continue  # "Tập đoàn Imal Pal Group (Italia)": the partner's nationality
-        if events_x.not_a_party_here(f, o.start) or (
-                o.value.kind == "country" and events_x.country_as_modifier(doc.text, f, o.start)):
-            continue
-        if events_x.in_witness_context(f, max(m.clause[0], o.start - 120), o.start) and not (
-                o.start > ev.end and regex.search(r"(với|giữa)\s", f[ev.end:o.start])):
-            continue
-        gap = f[ev.end:o.start]
-        # "ký biên bản ghi nhớ về … cho … với Tập đoàn X": the partner after "với" is a party
-        # however long the object before it
-        partner = o.start - ev.end <= 250 and regex.search(r"(?<!\p{L})với\s+(?:\p{L}+\s+){0,2}$", gap)
-        if o.start > ev.end and not partner and (o.start - ev.end > 160 or regex.search(r"(?<!\p{L})(nhằm|để|của|về|cho|theo|trong|thuộc|sẽ|giúp)(?!\p{L})", gap)
-                                 or (o.start - ev.end > 60 and not regex.search(r"(?<!\p{L})(với|giữa|cùng)(?!\p{L})", gap))):
-            continue  # in the object or purpose of the document, not a party
-        key = party_key(o)
-        if key and key not in {party_key(x) for x in out}:
-            out.append(o)
-    # "Hai Thủ tướng đã ký …": the states of the two office holders the article names
-    if len(out) < 2:
-        for o in _collective_states(doc, ev):
-            if party_key(o) not in {party_key(x) for x in out}:
-                out.append(o)
-    # organisations that appear only through their representatives before the trigger
-    # (not before a passive one — "được ký kết": the agents follow it)
-    for p in people_titles if not _passive(doc, ev) else []:
-        if p.start < ev.start and not events_x.in_witness_context(f, max(m.clause[0], p.start - 120), p.start) \
-                and not events_x.speaker_between(f, p.end, ev.start):
-            for o in _title_orgs(doc, p) or _state_of(doc, p):
-                if party_key(o) not in {party_key(x) for x in out}:
-                    out.append(o)
-    return out
-
-
-def _state_of(doc: Document, p: Span) -> list[Span]:
-    """The country a head of state or government signs for: named in the person's title
-    at another mention ("Thủ tướng Hà Lan Mark Rutte"), else Việt Nam for a Vietnamese name
-    (the press's unqualified "Thủ tướng"), taken at a mention of the country in the text."""
-    person: Person = p.value
-    if fold(title_word(person.title) or "") not in _state_titles():
-        return []
-    countries = [o for o in doc.layer("orgs") if o.value.kind == "country"]
-    for q in doc.layer("people"):
-        other: Person = q.value
-        if other.title_span and SequenceMatcher(None, name_key(other.name), name_key(person.name)).ratio() >= 0.9:
-            inside = [o for o in countries if other.title_span[0] <= o.start < other.title_span[1]]
-            if inside:
-                return inside[:1]
-    if is_vietnamese_name(person.name):
-        return [o for o in countries if _same_key("việt nam", name_key(o.value.canonical))][:1]
-    return []
-
-
-@lru_cache(maxsize=1)
-def _state_titles() -> frozenset[str]:
-    return frozenset(fold(t) for t in load("people")["state_titles"])
-
-
-def _collective_holders(doc: Document, ev: Span) -> list[tuple[Span, Span]]:
-    """ "Hai Thủ tướng đã ký …": (person, country) for the two holders of that office the
-    article names, each at its mention nearest before the trigger."""
-    m: events_x.EventMention = ev.value
-    before = doc.folded[m.clause[0]:ev.start]
-    title = None
-    for hit in regex.finditer(r"(?<!\p{L})(?:hai|2)\s+", before):
-        rest = before[hit.end():]
-        title = next((t for t in sorted(_state_titles(), key=len, reverse=True)
-                      if rest.startswith(t) and not rest[len(t):len(t) + 1].isalpha()), None)
-        if title:
-            break
-    if title is None:
-        return []
-    best: dict[str, tuple[Span, Span]] = {}
-    for p in doc.layer("people"):
-        if p.start < ev.start and fold(title_word(p.value.title) or "").startswith(title):
-            for o in _state_of(doc, p)[:1]:
-                best[party_key(o)] = (p, o)  # people are in text order: the last one is nearest
-    return list(best.values()) if len(best) == 2 else []
-
-
-def _collective_states(doc: Document, ev: Span) -> list[Span]:
-    return [o for _p, o in _collective_holders(doc, ev)]
-
-
-def _passive(doc: Document, ev: Span) -> bool:
-    """ "… được ký kết": who stands before a passive trigger did not sign."""
-    m: events_x.EventMention = ev.value
-    return bool(regex.search(r"(?<!\p{L})được(?:\s+\p{Ll}+)?\s*$", doc.folded[max(m.clause[0], ev.start - 20):ev.start]))
-
-
-def _title_orgs(doc: Document, p: Span) -> list[Span]:
-    """The organisation in a person's title ("Phó chủ tịch Nasdaq" → Nasdaq)."""
-    person: Person = p.value
-    if not person.title_span:
-        return []
-    ts, te = person.title_span
-    found = [o for o in doc.layer("orgs") if ts <= o.start < te]
-    if found:
-        return found[:1]
-    tw = title_word(person.title) or ""
-    rest_start = ts + len(tw)
-    m = regex.match(r"\s+((?:[\p{Lu}\d][\p{L}\d&.-]*)(?:\s+[\p{Lu}\d][\p{L}\d&.-]*){0,4})", doc.text[rest_start:te])
-    if not m:
-        return []
-    s, e = rest_start + m.start(1), rest_start + m.end(1)
-    name = doc.text[s:e]
-    return [Span(s, e, "org", "parties.representative", Org(name, name, "organisation", "parties.representative", 0.6), 0.6)]
-
-
-def _same_key(a: str, b: str) -> bool:
-    """Name keys for the same party or person: equal, or one a word-bounded part of the
-    other ("trung quốc" / "đại sứ quán trung quốc"; "tillerson" / "rex tillerson")."""
-    if a == b:
-        return True
-    short, long_ = sorted((a, b), key=len)
-    return bool(short) and f" {short} " in f" {long_} "
-
-
-_PLURAL = regex.compile(r"(?<!\p{L})(?:các|nhiều|những|loạt|\d+)\s+(?:\p{L}+\s+){0,2}$")
-
-
-def _summary(doc: Document, ev: Span) -> bool:
-    """A mention of several signings at once: a plural before the document word or the
-    trigger ("nhiều văn bản ghi nhớ", "các hoạt động ký kết", "2 thỏa thuận")."""
-    m: events_x.EventMention = ev.value
-    anchors = [m.trigger[0]] + ([m.doc_span[0]] if m.doc_span else [])
-    return any(_PLURAL.search(doc.folded, max(m.clause[0], a - 30), a) for a in anchors)
-
-
-def _same_parties(a: set[str], b: set[str]) -> bool:
-    """Two party sets of one signing: two parties in common, or one when a set holds the other."""
-    shared = sum(1 for k in a if any(_same_key(k, x) for x in b))
-    return shared >= 2 or (shared >= 1 and (a <= b or b <= a))
-
-
-def _joins(g: Group, ev: Span, keys: set[str]) -> bool:
-    """The mention continues group `g`: the same parties, and not a different document
-    signed by only some of them ("… cùng Ngân hàng Thế giới ký Bản ghi nhớ …. Hai Thủ tướng
-    đã ký Ý định thư …" are two signings)."""
-    return _same_parties(keys, g.keys()) and (keys == g.keys() or _same_document({ev.value.doc_type}, g))
-
-
-def _same_document(types: set[str | None], g: Group) -> bool:
-    theirs = {x.value.doc_type for x in g.mentions}
-    return None in types or None in theirs or bool(types & theirs)
-
-
-def _add_parties(g: Group, ps: list[Span]) -> None:
-    for p in ps:
-        k = party_key(p)
-        same = [i for i, x in enumerate(g.parties) if _same_key(k, party_key(x))]
-        if not same:
-            g.parties.append(p)
-        elif len(k) > len(party_key(g.parties[same[0]])):
-            g.parties[same[0]] = p  # the most complete form names the party
-
-
-def _group(doc: Document, events: list[Span]) -> list[Group]:
-    groups: list[Group] = []
-    pending_weak: list[Span] = []
-    summaries: list[tuple[Span, set[str]]] = []
-    for ev in events:
-        ps = mention_parties(doc, ev)
-        if len(ps) < 2:
-            target = groups[-1] if groups else None
-            if target is not None:
-                target.weak.append(ev)
-            else:
-                pending_weak.append(ev)
-            continue
-        keys = {party_key(p) for p in ps}
-        target = next((g for g in groups if _joins(g, ev, keys)), None)
-        if target is None and ev.value.anaphoric:
-            # "chứng kiến Lễ ký … giữa A và B" refers back to a signing already reported
-            target = next((g for g in groups if any(_same_key(k, x) for k in keys for x in g.keys())), None)
-        if target is None and _summary(doc, ev):
-            summaries.append((ev, keys))  # "các hoạt động ký kết … giữa A với B": placed at the end
-            continue
-        if target is None:
-            target = Group()
-            groups.append(target)
-            if pending_weak:
-                target.weak.extend(pending_weak)
-                pending_weak = []
-        target.mentions.append(ev)
-        _add_parties(target, ps)
-    # a summary of several signings ("nhiều văn bản ghi nhớ … đã được ký kết") is one of them
-    # when a named signing shares a party with it, else a signing of its own
-    for ev, keys in summaries:
-        into = next((g for g in groups if any(_same_key(k, x) for k in keys for x in g.keys())), None)
-        if into is not None:
-            into.weak.append(ev)
-        else:
-            g = Group(mentions=[ev])
-            _add_parties(g, mention_parties(doc, ev))
-            groups.append(g)
-    groups.sort(key=lambda g: g.mentions[0].start)
-    # a later mention can show that two earlier groups are one signing
-    merged: list[Group] = []
-    for g in groups:
-        into = next((h for h in merged if _same_parties(g.keys(), h.keys()) and (
-            g.keys() == h.keys() or _same_document({x.value.doc_type for x in g.mentions}, h))), None)
-        if into is None:
-            merged.append(g)
-        else:
-            into.mentions.extend(g.mentions)
-            into.mentions.sort(key=lambda x: x.start)
-            into.weak.extend(g.weak)
-            _add_parties(into, g.parties)
-    # a group left with one party is a further mention of the signing before it
-    groups = []
-    for g in merged:
-        if len(g.parties) < 2 and groups:
-            groups[-1].weak.extend(g.mentions + g.weak)
-        else:
-            groups.append(g)
-    if not groups and pending_weak:
-        # parties named only through their representatives ("ông X, Giám đốc Sở Y")
-        g = Group(weak=pending_weak)
-        for ev in pending_weak:
-            g.parties.extend(p for p in _representative_orgs(doc, ev) if party_key(p) not in g.keys())
-        if len(g.parties) >= 2:
-            g.mentions.append(pending_weak[0])
-            g.weak = pending_weak[1:]
-            groups.append(g)
-    return groups
-
-
-def _representative_orgs(doc: Document, ev: Span) -> list[Span]:
-    m: events_x.EventMention = ev.value
-    out = []
-    for p in doc.layer("people"):
-        person: Person = p.value
-        if m.sentence[0] <= p.start < m.sentence[1] and person.title_span:
-            out.extend(_title_orgs(doc, p))
-    return out
 
 
 def _pub_date(doc: Document) -> dt.date | None:
@@ -419,17 +148,17 @@ def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signa
                 continue
             person: Person = p.value
             key = name_key(person.name)
-            if any(_same_key(key, k) for k in seen):
+            if any(same_key(key, k) for k in seen):
                 continue  # "Tillerson" after "Rex Tillerson": the same person
             # at "Lễ ký … giữa A và B" only the people who represent A or B themselves sign
             own = p.start < ev.start and regex.search(r"(?<!\p{L})(?:tại|trong)\s+(?:buổi\s+)?lễ\s*$", doc.folded[p.end:ev.start]) \
-                and not events_x.in_witness_context(doc.folded, p.end, ev.start) and any(_same_key(party_key(r), party_key(x))
-                                             for r in _title_orgs(doc, p) or _state_of(doc, p) for x in party_spans)
+                and not events_x.in_witness_context(doc.folded, p.end, ev.start) and any(same_key(party_key(r), party_key(x))
+                                             for r in title_orgs(doc, p) or state_of(doc, p) for x in party_spans)
             witness = (m.anaphoric and not own) or events_x.in_witness_context(doc.folded, m.sentence[0], p.start) \
                 or (p.start < ev.start and events_x.speaker_between(doc.folded, p.end, ev.start))  # a speaker
             if not witness and p.start > ev.end and not regex.search(r"(với|giữa|và)\s", doc.folded[ev.end:p.start]):
                 continue
-            if not witness and p.start < ev.start and _passive(doc, ev) and p.source == "people.rule":
+            if not witness and p.start < ev.start and is_passive(doc, ev) and p.source == "people.rule":
                 continue  # "X … được ký kết": not its signer (the passive agent pattern finds "bởi X")
             party = None
             if person.title_span:
@@ -444,9 +173,9 @@ def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signa
             seen.add(key)
             out.append(Signatory(name=person.name, title=title_word(person.title), party=party,
                                  role="witness" if witness else "signatory", start=p.start, end=p.end))
-        for p, o in _collective_holders(doc, ev):
+        for p, o in collective_holders(doc, ev):
             key = name_key(p.value.name)
-            if not any(_same_key(key, k) for k in seen):
+            if not any(same_key(key, k) for k in seen):
                 seen.add(key)
                 out.append(Signatory(name=p.value.name, title=title_word(p.value.title), party=o.value.name,
                                      role="signatory", start=p.start, end=p.end))
@@ -473,7 +202,7 @@ def _to_party(sp: Span) -> Party:
 
 def assemble(doc: Document) -> list[Agreement]:
     events = [e for e in doc.layer("events") if not (e.value.personal and e.value.doc_type in ("contract", None))]
-    groups = _group(doc, events)
+    groups = group_mentions(doc, events)
     list_items = clauses_x.list_items(doc)
     signing_sentences = {ev.value.sentence for ev in events if not ev.value.anaphoric}
     starts = [g.mentions[0].start for g in groups]
