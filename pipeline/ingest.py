@@ -19,7 +19,7 @@ import json
 import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.encodings import DecodeError, decode_bytes, repair_double_utf8
@@ -41,9 +41,16 @@ class RawArticle:
     error: tuple[str, str] | None = None  # (type, message) found while reading
     fmt: str = "text"  # "text" | "html"
     fallback_published_at: str | None = None  # e.g. a WARC record's date: used when the page prints none
+    _sha: str | None = field(default=None, repr=False, compare=False)
 
     def content_sha256(self) -> str:
-        """Hash of the input as read: what resuming compares to skip unchanged articles."""
+        """Hash of the input as read: what resuming compares to skip unchanged articles
+        (computed once: the batch runner and the record both use it)."""
+        if self._sha is None:
+            self._sha = self._hash()
+        return self._sha
+
+    def _hash(self) -> str:
         data = self.data if self.data is not None else ""
         raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
         h = hashlib.sha256(raw)

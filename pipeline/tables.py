@@ -385,6 +385,16 @@ def build_warehouse(out_dir: str | Path) -> dict[str, int]:
     counts = write_parquet(records, out / "tables")
     tmp = out / "kyket.duckdb.tmp"
     tmp.unlink(missing_ok=True)
-    load_duckdb(records, tmp)
+    import duckdb
+
+    con = duckdb.connect(str(tmp))
+    try:  # a fresh database: the same rows, read back from the Parquet files just written
+        con.execute(duckdb_ddl())
+        for t in TABLES:
+            cols = ", ".join(c.name for c in TABLES[t]["cols"])
+            con.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM read_parquet(?)", [str(out / "tables" / f"{t}.parquet")])
+        con.execute("INSERT INTO kyket_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+    finally:
+        con.close()
     tmp.replace(out / "kyket.duckdb")
     return counts
