@@ -122,19 +122,30 @@ def _status(doc: Document, g: Group, date: DateValue | None) -> str:
     return status
 
 
+_GENERIC_TITLE = regex.compile(
+    r"(?i)^(?:(?:thỏa thuận|biên bản|bản|văn bản|ghi nhớ|hợp tác|chương trình|phối hợp|hiệp định|hợp đồng|"
+    r"mới|toàn diện|chiến lược|này|đó)\s*)+$")
+
+
 def _title(doc: Document, g: Group) -> TextSpan | None:
+    """The agreement's own name: a capitalised quotation near the trigger, or the capitalised
+    document name after it ("ký Tuyên bố chung về … giữa A và B"); a bare description made
+    of document words ("Thỏa thuận Hợp tác mới") is not a name."""
     for ev in g.mentions + g.weak:
         m: events_x.EventMention = ev.value
         for q in _QUOTED.finditer(doc.text, m.trigger[0], m.sentence[1]):
             if q.start() - m.trigger[1] > 120:
                 break
-            return TextSpan(text=q.group(1), start=q.start(1), end=q.end(1))
+            if q.group(1)[:1].isupper():
+                return TextSpan(text=q.group(1), start=q.start(1), end=q.end(1))
         if m.doc_span and doc.text[m.doc_span[0]].isupper() and m.doc_span[0] >= m.trigger[1]:
-            tail = regex.match(r"[^,.;:()\n]{0,120}?(?=\s+(?:nhằm|với|tại|giữa|vào|trị giá|của)\s|[,.;:(\n]|$)",
+            tail = regex.match(r"[^,.;:()\n]{0,160}?(?=\s+(?:nhằm|tại|vào|trị giá|của|để|theo đó)\s|[,.;:(\n]|$)",
                                doc.text[m.doc_span[0]:m.sentence[1]])
-            if tail and len(tail.group(0).split()) >= 2:
+            name = tail.group(0).rstrip() if tail else ""
+            head = regex.split(r"\s+(?:giữa|với)\s+", name, maxsplit=1)[0]  # "… giữa hai hãng": the parties
+            if len(name.split()) >= 2 and not _GENERIC_TITLE.match(head):
                 s = m.doc_span[0]
-                return TextSpan(text=tail.group(0).rstrip(), start=s, end=s + len(tail.group(0).rstrip()))
+                return TextSpan(text=name, start=s, end=s + len(name))
     return None
 
 

@@ -42,3 +42,18 @@ def test_report_date_is_not_the_signing_date():
     (ag,) = rec.agreements
     assert [p.name for p in ag.parties] == ["tập đoàn Kalyani", "Tập đoàn Công nghiệp Không gian Israel"]
     assert ag.date is None
+
+
+def test_titles_are_names_not_descriptions():
+    named = _record("Ngày 5/6, tại Tokyo, Nhật Bản, Tập đoàn BRG và Tập đoàn Sumitomo đã ký Thỏa thuận phát triển "
+                    "đô thị thông minh Nhật Tân - Nội Bài nhằm xây dựng một thành phố mới.")
+    (ag,) = named.agreements
+    assert ag.title.text == "Thỏa thuận phát triển đô thị thông minh Nhật Tân - Nội Bài"
+    assert ag.location.text == "Tokyo, Nhật Bản"  # the country after the comma belongs to the place
+    generic = _record("Ngày 24/5, Thông tấn xã Việt Nam và Tân Hoa xã (THX) đã ký Thỏa thuận Hợp tác mới giữa hai hãng.")
+    (ag,) = generic.agreements
+    assert ag.title is None
+    quoted = _record("Sở GDĐT tỉnh Bắc Ninh và Sở GDĐT tỉnh Bắc Giang đã ký kết chương trình hợp tác nhằm “xoa dịu” "
+                     "khó khăn của ngành.")
+    (ag,) = quoted.agreements
+    assert ag.title is None  # a lower-case quotation is a figure of speech, not a programme's name
