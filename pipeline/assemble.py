@@ -101,23 +101,40 @@ def _date_for(doc: Document, where: list[tuple[tuple[int, int], int]]) -> DateVa
                      part_of_day=pod, year_source=ysrc)
 
 
+_YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?!\d)")
+
+
+def _article_year(doc: Document) -> int | None:
+    """The article's own year: its publication date, else the year of the latest full date
+    the text prints (news is written about its present; earlier dates are background). Bare
+    years are not used: "tầm nhìn đến năm 2030" is a plan, not the present."""
+    pub = _pub_date(doc)
+    if pub:
+        return pub.year
+    years = [d.year for d in dates_x.extract_dates(doc.folded) if d.year and d.day]
+    return max(years) if years else None
+
+
 def _status(doc: Document, g: Group, date: DateValue | None) -> str:
+    """The mention's cue (đã/vừa → signed, sẽ/dự kiến → planned, từng/trước đó → referenced),
+    then time: a signing dated well before the article, or placed in an earlier year, is
+    background (referenced)."""
     first: events_x.EventMention = g.mentions[0].value
     status = first.cue
+    pub = _pub_date(doc)
+    now = _article_year(doc)
     if status == "signed" and date and date.value and date.value[:4].isdigit():
-        pub = _pub_date(doc)
         try:
             when = dt.date.fromisoformat(date.value) if len(date.value) == 10 else None
         except ValueError:
             when = None
         if pub and when and (pub - when).days > 45:
             status = "referenced"
-        elif pub and not when and int(date.value[:4]) < pub.year:
+        elif now and int(date.value[:4]) < now and not (pub and when):
             status = "referenced"
-    if status == "signed":
-        years = [int(y) for y in regex.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", doc.folded[first.clause[0]:first.trigger[0]])]
-        pub = _pub_date(doc)
-        if pub and years and max(years) < pub.year and not date:
+    if status == "signed" and not date:
+        years = [int(y) for y in _YEAR.findall(doc.folded, first.clause[0], first.trigger[0])]
+        if now and years and max(years) < now:
             status = "referenced"
     return status
 

@@ -106,6 +106,20 @@ def _heads() -> frozenset[str]:
     return frozenset(fold(h["head"]) for h in load("organisations")["heads"])
 
 
+_FUNCTION_WORDS = {"và", "với", "của", "cùng", "tại", "ở", "đã", "sẽ", "vừa"}
+
+
+def _split_function_word(tok: Token) -> list[Token]:
+    """ "Hoàng Gia và": a conjunction or preposition glued after a name is its own word."""
+    words = tok.text.split(" ")
+    if len(words) >= 2 and words[-1] in _FUNCTION_WORDS and words[-2][:1].isupper():
+        cut = tok.start + len(tok.text) - len(words[-1])
+        head = tok.text[:len(tok.text) - len(words[-1])].rstrip()
+        return [Token(tok.start, tok.start + len(head), head, "Np", tok.ner),
+                Token(cut, tok.end, words[-1], "C" if words[-1] == "và" else "E", "O")]
+    return [tok]
+
+
 def _split_case(tok: Token) -> list[Token]:
     """A lower-case word glued to a capitalised organisation head ("cao Quỹ" in "Đánh giá
     cao Quỹ và …"): split there, so the head opens its own word."""
@@ -240,6 +254,7 @@ def analyze(doc: Document, sent: Span) -> list[Token]:
     for (s, e), r in zip(ranges, rows, strict=True):
         for t in _split_acronyms(doc.text, Token(s, e, doc.text[s:e], r[1], r[3])):
             for u in _split_case(t):
-                tokens.extend(_split_place_person(u))
+                for w in _split_function_word(u):
+                    tokens.extend(_split_place_person(w))
     cache[key] = tokens
     return tokens

@@ -57,3 +57,19 @@ def test_titles_are_names_not_descriptions():
                      "khó khăn của ngành.")
     (ag,) = quoted.agreements
     assert ag.title is None  # a lower-case quotation is a figure of speech, not a programme's name
+
+
+def test_background_signings_are_referenced():
+    # no publication date: the latest full date the article prints sets its present
+    rec = _record("Ngày 20/9/2016, Công ty Hoàng Gia và Công ty Cổ phần Minh Phát đã ký hợp đồng chuyển nhượng dự án. "
+                  "Ngày 5/6/2017, Công an tỉnh đã khởi tố vụ án.")
+    (ag,) = rec.agreements
+    assert ag.date.value == "2016-09-20" and ag.status == "referenced"
+    # a plan year ("đến năm 2030") is not the present
+    rec = _record("Ngày 24/3/2023, Phòng GD&ĐT quận Đống Đa và Phòng GD&ĐT huyện Sóc Sơn đã ký kết biên bản ghi nhớ "
+                  "hướng tới mục tiêu đến năm 2030.")
+    (ag,) = rec.agreements
+    assert ag.status == "signed"
+    # an anniversary of a signing
+    rec = _record("Hai nước tổ chức kỷ niệm 40 năm Ngày ký Hiệp ước hữu nghị và hợp tác giữa Việt Nam và Lào.")
+    assert all(a.status == "referenced" for a in rec.agreements)
