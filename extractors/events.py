@@ -193,9 +193,11 @@ def speaker_between(folded: str, lo: int, hi: int) -> bool:
 
 def country_as_modifier(text: str, folded: str, pos: int) -> bool:
     """The country at `pos` qualifies the lower-case noun before it ("doanh nghiệp Đức")."""
-    m = regex.search(r"(\p{L}+)\s+$", text[max(0, pos - 30):pos])
-    if not m or not m.group(1)[:1].islower():
+    m = regex.search(r"(?:(\p{L}+)\s+)?(\p{L}+)\s+$", text[max(0, pos - 40):pos])
+    if not m or not m.group(2)[:1].islower():
         return False
+    if m.group(1) and m.group(1)[:1].isupper():
+        return False  # "Bộ trưởng Quốc phòng Mỹ": the country of an office or a name, not of a noun
     before = folded[max(0, pos - 30):pos].rstrip()
     return not any(before.endswith(w) and (len(before) == len(w) or not before[-len(w) - 1].isalpha())
                    for w in _lex()["country_links"])

@@ -78,6 +78,12 @@ def head_at(folded_text: str, tok: Token) -> tuple[str, str, str] | None:
     return None
 
 
+def _title_len(folded: str, pos: int) -> int:
+    """Length of the longest person title written at `pos` (0 when none)."""
+    return max((len(t) for t in _lex()["titles"]
+                if folded.startswith(t, pos) and not folded[pos + len(t):pos + len(t) + 1].isalpha()), default=0)
+
+
 def is_vietnamese_name(name: str) -> bool:
     parts = name.split()
     return len(parts) >= 2 and fold(parts[0]) in _lex()["surnames"]
@@ -99,8 +105,8 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
     """Token range [i, j) of the organisation name opening at token i (a head)."""
     lex = _lex()
     h = head_at(doc.folded, toks[i])
-    if h is None:
-        return None
+    if h is None or _title_len(doc.folded, toks[i].start) > len(h[0]):
+        return None  # "Bộ trưởng Quốc phòng Qatar": an office, not the ministry "Bộ …" ("Đại sứ quán" stays)
     if not doc.text[toks[i].start].isupper():
         # "tập đoàn Kalyani", "công ty Samsung": a lower-case company head before a brand
         nxt = toks[i + 1] if i + 1 < len(toks) else None

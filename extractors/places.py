@@ -49,7 +49,7 @@ def extract_location(doc: Document, lo: int, hi: int) -> Span | None:
         s = m.start("loc")
         e = s + len(trimmed)
         # "tại Tokyo, Nhật Bản, …": the country or province after a comma belongs to the place
-        more = regex.match(r",\s+(\p{Lu}\p{L}*(?:\s+\p{Lu}\p{L}*){0,2})(?=[\s,.;]|$)", doc.text[e:hi])
+        more = regex.match(r",\s+(\p{Lu}\p{L}*(?:\s+\p{Lu}\p{L}*){0,2})(?=[,.;]|$)", doc.text[e:hi])
         if more and fold(more.group(1)) in _regions():
             e += more.end()
             trimmed = doc.text[s:e]

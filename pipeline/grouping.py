@@ -16,6 +16,7 @@ from functools import lru_cache
 import regex
 
 from extractors import events as events_x
+from extractors import places as places_x
 from extractors.lexicons import load
 from extractors.parties import Org, is_vietnamese_name
 from extractors.people import Person, title_word
@@ -57,10 +58,15 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
                 out.append(o)
         return out if len(out) >= 2 else []
     people_titles = [p for p in doc.layer("people") if m.clause[0] <= p.start < m.clause[1]]
+    place = places_x.extract_location(doc, *m.clause)  # "tại Tokyo, Nhật Bản, …": the venue
     for o in _orgs_in(doc, *m.clause):
+        if place and place.start <= o.start < place.end:
+            continue
         before = f[max(m.clause[0], o.start - 8):o.start]
         if regex.search(r"(tại|ở|đến|tới|sang)\s+$", before):
             continue  # a place, not a party
+        if o.end <= ev.start and events_x.speaker_between(f, o.end, ev.start):
+            continue  # "Bộ trưởng Bộ … Hà Lan … cho rằng việc ký kết …": the speaker's side
         if o.value.kind == "country" and doc.text[max(0, o.start - 1):o.start] == "(":
             continue  # "Tập đoàn Imal Pal Group (Italia)": the partner's nationality
         if events_x.not_a_party_here(f, o.start) or (

@@ -160,7 +160,8 @@ def _split_place_person(tok: Token) -> list[Token]:
     for place in places:
         if f.startswith(place + " "):
             rest = tok.text[len(place) + 1:].split()
-            if len(rest) >= 2 and fold(rest[0]) in surnames and all(w[:1].isupper() for w in rest):
+            person = fold(rest[0]) in surnames or (tok.ner or "").endswith("PER")  # "Đức Angela Merkel"
+            if len(rest) >= 2 and person and all(w[:1].isupper() for w in rest):
                 cut = tok.start + len(place)
                 return [Token(tok.start, cut, tok.text[:len(place)], "Np", tok.ner),
                         Token(cut + 1, tok.end, tok.text[len(place) + 1:], "Np", tok.ner)]

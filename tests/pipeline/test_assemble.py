@@ -73,3 +73,16 @@ def test_background_signings_are_referenced():
     # an anniversary of a signing
     rec = _record("Hai nước tổ chức kỷ niệm 40 năm Ngày ký Hiệp ước hữu nghị và hợp tác giữa Việt Nam và Lào.")
     assert all(a.status == "referenced" for a in rec.agreements)
+
+
+def test_offices_refusals_speakers_and_venues():
+    # "Bộ trưởng Quốc phòng Mỹ" is an office (its country signs), not a ministry named "Bộ …"
+    rec = _record("Các Bộ trưởng Quốc phòng Mỹ và Qatar đã ký thỏa thuận chuyển giao chiến đấu cơ F-15.")
+    (ag,) = rec.agreements
+    assert [p.name for p in ag.parties] == ["Mỹ", "Qatar"]
+    # refusing to sign is not a signing
+    assert _record("Thủ tướng Đức nói việc Mỹ và Nga từ chối ký tuyên bố chung là điều đáng tiếc.").agreements == []
+    # the country after "tại Tokyo," is part of the venue, not a party
+    rec = _record("Ngày 5/6, tại Tokyo, Nhật Bản, Tập đoàn BRG và Tập đoàn Sumitomo đã ký thỏa thuận hợp tác.")
+    (ag,) = rec.agreements
+    assert [p.name for p in ag.parties] == ["Tập đoàn BRG", "Tập đoàn Sumitomo"] and ag.location.text == "Tokyo, Nhật Bản"
