@@ -186,9 +186,22 @@ def not_a_party_here(folded: str, pos: int) -> bool:
 _ADVERBIAL_PLACE = regex.compile(r",\s*(?:tại|ở)\s[^,;]{1,80},")
 
 
-def speaker_between(folded: str, lo: int, hi: int) -> bool:
-    """A speech verb in folded[lo:hi]: the person before it reports the signing."""
-    return bool(_lex()["speech"].search(folded, lo, hi))
+def speaker_between(folded: str, lo: int, hi: int, subjects: list[int] | None = None) -> bool:
+    """A speech verb in folded[lo:hi] whose reported clause has a subject of its own (one of
+    `subjects`, positions of organisations or people, after the verb): then who stands before
+    the verb only reports the signing. "GE cho biết đã ký hợp đồng với Việt Nam": GE signed."""
+    verbs = list(_lex()["speech"].finditer(folded, lo, hi))
+    if not verbs:
+        return False
+    if subjects is None:
+        return True
+    after = verbs[-1].end()
+    if any(after <= s < hi for s in subjects):
+        return True
+    # no subject of its own: the speaker signed, when the signing verb follows at once
+    # ("cho biết đã ký …"); not when it is a noun ("đánh giá cao các hoạt động kết nghĩa")
+    gap = folded[after:hi]
+    return len(gap.split()) > 3 or bool(regex.search(r"(?<!\p{L})(các|những|việc|hoạt động|lễ|buổi)(?!\p{L})", gap))
 
 
 def country_as_modifier(text: str, folded: str, pos: int) -> bool:

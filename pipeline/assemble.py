@@ -171,6 +171,7 @@ def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signa
     seen = set()
     for ev in g.mentions + g.weak:
         m: events_x.EventMention = ev.value
+        subjects = [x.start for x in doc.layer("people") + doc.layer("orgs") if m.sentence[0] <= x.start < m.sentence[1]]
         for p in doc.layer("people"):
             if not (m.sentence[0] <= p.start < m.sentence[1]):
                 continue
@@ -183,7 +184,7 @@ def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signa
                 and not events_x.in_witness_context(doc.folded, p.end, ev.start) and any(same_key(party_key(r), party_key(x))
                                              for r in title_orgs(doc, p) or state_of(doc, p) for x in party_spans)
             witness = (m.anaphoric and not own) or events_x.in_witness_context(doc.folded, m.sentence[0], p.start) \
-                or (p.start < ev.start and events_x.speaker_between(doc.folded, p.end, ev.start))  # a speaker
+                or (p.start < ev.start and events_x.speaker_between(doc.folded, p.end, ev.start, subjects))  # a speaker
             if not witness and p.start > ev.end and not regex.search(r"(với|giữa|và)\s", doc.folded[ev.end:p.start]):
                 continue
             if not witness and p.start < ev.start and is_passive(doc, ev) and p.source == "people.rule":

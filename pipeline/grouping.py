@@ -58,6 +58,7 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
                 out.append(o)
         return out if len(out) >= 2 else []
     people_titles = [p for p in doc.layer("people") if m.clause[0] <= p.start < m.clause[1]]
+    subjects = [x.start for x in _orgs_in(doc, *m.clause)] + [x.start for x in people_titles]
     place = places_x.extract_location(doc, *m.clause)  # "tại Tokyo, Nhật Bản, …": the venue
     for o in _orgs_in(doc, *m.clause):
         if place and place.start <= o.start < place.end:
@@ -65,7 +66,7 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
         before = f[max(m.clause[0], o.start - 8):o.start]
         if regex.search(r"(tại|ở|đến|tới|sang)\s+$", before):
             continue  # a place, not a party
-        if o.end <= ev.start and events_x.speaker_between(f, o.end, ev.start):
+        if o.end <= ev.start and events_x.speaker_between(f, o.end, ev.start, subjects):
             continue  # "Bộ trưởng Bộ … Hà Lan … cho rằng việc ký kết …": the speaker's side
         if o.value.kind == "country" and doc.text[max(0, o.start - 1):o.start] == "(":
             continue  # "Tập đoàn Imal Pal Group (Italia)": the partner's nationality
@@ -94,7 +95,7 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
     # (not before a passive one — "được ký kết": the agents follow it)
     for p in people_titles if not is_passive(doc, ev) else []:
         if p.start < ev.start and not events_x.in_witness_context(f, max(m.clause[0], p.start - 120), p.start) \
-                and not events_x.speaker_between(f, p.end, ev.start):
+                and not events_x.speaker_between(f, p.end, ev.start, subjects):
             for o in title_orgs(doc, p) or state_of(doc, p):
                 if party_key(o) not in {party_key(x) for x in out}:
                     out.append(o)

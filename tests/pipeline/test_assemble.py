@@ -86,3 +86,14 @@ def test_offices_refusals_speakers_and_venues():
     rec = _record("Ngày 5/6, tại Tokyo, Nhật Bản, Tập đoàn BRG và Tập đoàn Sumitomo đã ký thỏa thuận hợp tác.")
     (ag,) = rec.agreements
     assert [p.name for p in ag.parties] == ["Tập đoàn BRG", "Tập đoàn Sumitomo"] and ag.location.text == "Tokyo, Nhật Bản"
+
+
+def test_who_reports_a_signing_and_who_signs():
+    # the reported clause has no subject of its own: the speaker signed
+    rec = _record("General Electric (GE) cho biết đã ký hợp đồng trị giá 5,58 tỷ USD với Tập đoàn Điện lực Việt Nam.")
+    (ag,) = rec.agreements
+    assert {p.name for p in ag.parties} == {"General Electric", "Tập đoàn Điện lực Việt Nam"}
+    # it has one: the speaker's side only reports it
+    rec = _record("Bộ trưởng Bộ Kinh tế Hà Lan cho rằng việc Công ty Hoàng Gia và Công ty Minh Phát ký kết hợp đồng là quan trọng.")
+    (ag,) = rec.agreements
+    assert [p.name for p in ag.parties] == ["Công ty Hoàng Gia", "Công ty Minh Phát"]
