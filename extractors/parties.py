@@ -95,10 +95,15 @@ def is_person_name(tok: Token) -> bool:
             and all(p[:1].isupper() for p in parts) and fold(tok.text) not in _lex()["provinces"])
 
 
-def is_place(tok: Token) -> bool:
-    f = fold(tok.text)
+def is_place_name(text: str) -> bool:
+    """A province, country, bloc or capital of the places lexicon."""
+    f = fold(text)
     lex = _lex()
     return f in lex["provinces"] or f in lex["countries"] or f in lex["capitals"]
+
+
+def is_place(tok: Token) -> bool:
+    return is_place_name(tok.text)
 
 
 def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None:

@@ -13,7 +13,7 @@ from functools import lru_cache
 import regex
 
 from extractors.lexicons import load
-from extractors.parties import is_person_name, is_place
+from extractors.parties import is_person_name, is_place, is_place_name
 from pipeline.config import DISABLED
 from pipeline.document import Document, Span
 from pipeline.segment import Token, analyze
@@ -119,7 +119,7 @@ def _matched_people(doc: Document, sent: Span, found: list[Span], orgs: list[Spa
         tok = sdoc[name_i]
         s, e = char_span(sdoc, name_i, name_i + 1)
         if any(p.start < e and s < p.end for p in found + out) or any(o.start < e and s < o.end for o in orgs) \
-                or fold(tok.text) in _places():
+                or is_place_name(tok.text):
             continue
         # the title nearest the name: the last title-marked token in the match
         ti = max(k for k in range(i, name_i) if sdoc[k]._.phrase == "TITLE")
@@ -128,12 +128,6 @@ def _matched_people(doc: Document, sent: Span, found: list[Span], orgs: list[Spa
         title = doc.text[ts:te].strip(" ,")
         out.append(Span(s, e, "person", f"people.matcher:{label}", Person(tok.text, title, (ts, ts + len(title)))))
     return out
-
-
-@lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    lex = load("places")
-    return frozenset(fold(x) for key in ("countries", "provinces") for x in lex[key]) | frozenset(fold(x) for x in lex["capitals"])
 
 
 def title_word(title: str | None) -> str | None:

@@ -1,13 +1,11 @@
 """The signing location: the place phrase after "tại" in the signing sentence."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import regex
 
 from extractors.lexicons import load
+from extractors.parties import is_place_name
 from pipeline.document import Document, Span
-from pipeline.textnorm import fold
 
 NAME = "places"
 REQUIRES = ["sentences"]
@@ -29,12 +27,6 @@ _NOT_PLACE = regex.compile(r"^(Lễ|lễ|buổi|Buổi|Hội nghị|hội nghị
 _TRAIL = regex.compile(r"(?:\s{1,5}(?:ở|của|và|-|–|tỉnh|thành phố|quận|huyện|thủ đô|xã|phường)){1,8}$")
 
 
-@lru_cache(maxsize=1)
-def _regions() -> frozenset[str]:
-    lex = load("places")
-    return frozenset(fold(x) for key in ("countries", "provinces") for x in lex[key])
-
-
 def extract_location(doc: Document, lo: int, hi: int) -> Span | None:
     """The first "tại X" place phrase in text[lo:hi]."""
     titles = [p.value.title_span for p in doc.layer("people") if lo <= p.start < hi and p.value.title_span]
@@ -50,7 +42,7 @@ def extract_location(doc: Document, lo: int, hi: int) -> Span | None:
         e = s + len(trimmed)
         # "tại Tokyo, Nhật Bản, …": the country or province after a comma belongs to the place
         more = regex.match(r",\s+(\p{Lu}\p{L}*(?:\s+\p{Lu}\p{L}*){0,2})(?=[,.;]|$)", doc.text[e:hi])
-        if more and fold(more.group(1)) in _regions():
+        if more and is_place_name(more.group(1)):
             e += more.end()
             trimmed = doc.text[s:e]
         return Span(s, e, "location", "places.tai", trimmed)

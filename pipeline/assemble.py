@@ -93,7 +93,7 @@ def _date_for(doc: Document, where: list[tuple[tuple[int, int], int]]) -> DateVa
     _dist, d, value, ysrc = cands[0]
     if d.year is None and d.day:
         # the article prints the year of this day elsewhere ("hôm 05/02/2017")
-        year = dates_x.year_in_text(doc.folded, d.day, d.month)
+        year = dates_x.year_in_text(doc.folded, d.day, d.month, _doc_dates(doc))
         if year:
             value, ysrc = f"{year:04d}-{d.month:02d}-{d.day:02d}", "text"
     pod = d.part_of_day or next((c[1].part_of_day for c in cands if c[1].part_of_day and c[1].day == d.day), None)
@@ -104,6 +104,13 @@ def _date_for(doc: Document, where: list[tuple[tuple[int, int], int]]) -> DateVa
 _YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?!\d)")
 
 
+def _doc_dates(doc: Document) -> list:
+    """Every date mention of the article, found once per article."""
+    if "_dates" not in doc.meta:
+        doc.meta["_dates"] = dates_x.extract_dates(doc.folded)
+    return doc.meta["_dates"]
+
+
 def _article_year(doc: Document) -> int | None:
     """The article's own year: its publication date, else the year of the latest full date
     the text prints (news is written about its present; earlier dates are background). Bare
@@ -111,7 +118,7 @@ def _article_year(doc: Document) -> int | None:
     pub = _pub_date(doc)
     if pub:
         return pub.year
-    years = [d.year for d in dates_x.extract_dates(doc.folded) if d.year and d.day]
+    years = [d.year for d in _doc_dates(doc) if d.year and d.day]
     return max(years) if years else None
 
 

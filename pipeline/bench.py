@@ -13,7 +13,6 @@ section quotes its output with the command line.
 """
 from __future__ import annotations
 
-import gzip
 import itertools
 import json
 import os
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from pipeline.batch import run_batch
 from pipeline.engines import default_workers
+from pipeline.ingest import open_text
 
 
 class PeakMemory:
@@ -64,12 +64,8 @@ class PeakMemory:
         self.peak = max(self.peak, self._sample())
 
 
-def _open(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8") if path.name.endswith(".gz") else path.open(encoding="utf-8")
-
-
 def _sample_file(corpus: Path, n: int, dest: Path) -> Path:
-    with _open(corpus) as src, dest.open("w", encoding="utf-8") as out:
+    with open_text(corpus) as src, dest.open("w", encoding="utf-8") as out:
         for line in itertools.islice(src, n):
             out.write(line)
     return dest
@@ -77,7 +73,7 @@ def _sample_file(corpus: Path, n: int, dest: Path) -> Path:
 
 def _text_mb(corpus: Path) -> tuple[int, float]:
     n, size = 0, 0
-    with _open(corpus) as fh:
+    with open_text(corpus) as fh:
         for line in fh:
             try:
                 size += len((json.loads(line).get("text") or "").encode("utf-8"))

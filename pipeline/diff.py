@@ -9,11 +9,11 @@ overlap and are compared word by word, so a one-word edit shows as that word.
 from __future__ import annotations
 
 import difflib
-import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.tables import iter_records
 from pipeline.textnorm import name_key
 
 FIELDS = ("status", "type", "title", "date", "location", "period", "parties", "signatories", "clauses")
@@ -21,17 +21,7 @@ FIELDS = ("status", "type", "title", "date", "location", "period", "parties", "s
 
 def read_records(path: str | Path) -> dict[str, dict]:
     """Records by id, in file order (a later duplicate id replaces an earlier one)."""
-    out: dict[str, dict] = {}
-    with Path(path).open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{n}: not a JSON record ({exc})") from exc
-            out[rec["article_id"]] = rec
-    return out
+    return {rec["article_id"]: rec for rec in iter_records(path)}
 
 
 def _scalar(ag: dict | None, field: str):

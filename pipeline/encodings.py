@@ -107,11 +107,6 @@ def repair_double_utf8(text: str) -> str:
     return fixed if looks_vietnamese(fixed) else text
 
 
-def as_mojibake(text: str) -> str:
-    """UTF-8 bytes read as Windows-1252 (undefined bytes as Latin-1): what repair undoes."""
-    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8"))
-
-
 def decode_bytes(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")

@@ -58,9 +58,10 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
                 out.append(o)
         return out if len(out) >= 2 else []
     people_titles = [p for p in doc.layer("people") if m.clause[0] <= p.start < m.clause[1]]
-    subjects = [x.start for x in _orgs_in(doc, *m.clause)] + [x.start for x in people_titles]
+    orgs = _orgs_in(doc, *m.clause)
+    subjects = [x.start for x in orgs] + [x.start for x in people_titles]
     place = places_x.extract_location(doc, *m.clause)  # "tại Tokyo, Nhật Bản, …": the venue
-    for o in _orgs_in(doc, *m.clause):
+    for o in orgs:
         if place and place.start <= o.start < place.end:
             continue
         before = f[max(m.clause[0], o.start - 8):o.start]
@@ -88,7 +89,7 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
             out.append(o)
     # "Hai Thủ tướng đã ký …": the states of the two office holders the article names
     if len(out) < 2:
-        for o in _collective_states(doc, ev):
+        for _p, o in collective_holders(doc, ev):
             if party_key(o) not in {party_key(x) for x in out}:
                 out.append(o)
     # organisations that appear only through their representatives before the trigger
@@ -146,10 +147,6 @@ def collective_holders(doc: Document, ev: Span) -> list[tuple[Span, Span]]:
             for o in state_of(doc, p)[:1]:
                 best[party_key(o)] = (p, o)  # people are in text order: the last one is nearest
     return list(best.values()) if len(best) == 2 else []
-
-
-def _collective_states(doc: Document, ev: Span) -> list[Span]:
-    return [o for _p, o in collective_holders(doc, ev)]
 
 
 def is_passive(doc: Document, ev: Span) -> bool:

@@ -110,7 +110,8 @@ def _read_html(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawAr
     yield from _read_file(path, "html")
 
 
-def _open_text(path: Path):
+def open_text(path: Path):
+    """A text stream of a file, gunzipped when its name ends in .gz."""
     if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rt", encoding="utf-8", errors="strict", newline="")
     return path.open(encoding="utf-8", newline="")
@@ -175,7 +176,7 @@ def _lines(fh, path: Path) -> Iterator[str | None]:
 
 def _read_jsonl(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
     try:
-        fh = _open_text(path)
+        fh = open_text(path)
         lines = _lines(fh, path)
     except OSError as exc:
         yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
@@ -215,7 +216,7 @@ def _read_jsonl(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawA
 def _read_csv(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
     csv.field_size_limit(MAX_LINE_CHARS)
     try:
-        fh = _open_text(path)
+        fh = open_text(path)
         reader = csv.DictReader(fh)
     except OSError as exc:
         yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))

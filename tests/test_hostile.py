@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from pipeline import batch as batch_mod
 from pipeline import ingest
 from pipeline.batch import RECORDS, run_batch
-from pipeline.encodings import as_mojibake
 from pipeline.ingest import RawArticle
 from pipeline.runner import process_article
 from pipeline.textnorm import fold
@@ -39,6 +38,11 @@ def _cp1258(text: str) -> bytes:
         tone = "".join(c for c in d if c in "\u0300\u0301\u0303\u0309\u0323")
         out.append(unicodedata.normalize("NFC", "".join(c for c in d if c not in tone)) + tone)
     return "".join(out).encode("cp1258")
+
+
+def as_mojibake(text: str) -> str:
+    """UTF-8 bytes read as Windows-1252 (undefined bytes as Latin-1): what repair undoes."""
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8"))
 
 
 def _rec(data, aid="x", fmt="text"):
