@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +30,45 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCHDOG_INTERVAL_S = 1.0
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Make this worker process end when the process that started it ends, however it ends
+    (SIGKILL, the OOM killer, a cluster preemption): on Linux the kernel sends SIGKILL on the
+    parent's death (prctl PR_SET_PDEATHSIG); everywhere a daemon thread checks every second
+    that the parent is still the one that started us and exits the process if not."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still applies
+    if os.getppid() != parent_pid:  # the parent died before the death signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            threading.Event().wait(WATCHDOG_INTERVAL_S)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="kyket-parent-watchdog", daemon=True).start()
+
+
+def _worker_init(parent_pid: int) -> None:
+    """Initializer of every local worker process."""
+    _die_with_parent(parent_pid)
+    # The parent's SIGTERM handler (stop cleanly, keep the partial file) is inherited by the
+    # fork; a worker has nothing to save, so SIGTERM ends it at once. Ctrl-C (SIGINT, sent to
+    # the whole process group) is left to the parent, which shuts the pool down.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _refiller(chunks: Iterable[list], pending: deque, in_flight: int, submit: Callable) -> Callable[[], None]:
@@ -87,7 +129,8 @@ class LocalEngine:
         self.restarts = 0
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx,
+                                   initializer=_worker_init, initargs=(os.getpid(),))
 
     def _rebuild(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

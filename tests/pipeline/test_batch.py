@@ -242,6 +242,38 @@ def test_resume_after_interruption_in_process(tmp_path, monkeypatch):
     assert not (out / PARTIAL).exists()
 
 
+def _process_tree(pid: int) -> list:
+    import psutil
+
+    root = psutil.Process(pid)
+    return [root, *root.children(recursive=True)]
+
+
+def _assert_all_gone(procs: list, within: float) -> None:
+    import psutil
+
+    deadline = time.time() + within
+    alive = procs
+    while time.time() < deadline:
+        alive = []
+        for p in procs:
+            try:
+                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(p)
+            except psutil.NoSuchProcess:
+                pass
+        if not alive:
+            return
+        time.sleep(0.2)
+    for p in alive:  # leave nothing behind for the next test, then fail
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    raise AssertionError(f"processes of the run still alive {within:g} s after it was stopped: "
+                         f"{[(p.pid, p.name()) for p in alive]}")
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
 def test_resume_after_the_process_is_killed(tmp_path, sig):
     corpus = _corpus(tmp_path, copies=6)
@@ -259,10 +291,15 @@ def test_resume_after_the_process_is_killed(tmp_path, sig):
             break
         time.sleep(0.005)
     killed_midway = proc.poll() is None
+    run_procs = _process_tree(proc.pid)
     os.kill(proc.pid, sig)
     proc.wait(timeout=60)
     if not killed_midway:
         pytest.skip("the run finished before it could be interrupted")
+    assert len(run_procs) >= 3  # the main process and its two workers were seen
+    # no process of the run outlives it, however it was stopped (SIGKILL: the workers are
+    # told by the kernel, or notice within a second that their parent is gone)
+    _assert_all_gone(run_procs, within=10)
     assert not (out / RECORDS).exists()
     done = partial.read_bytes().count(b"\n")
     assert 0 < done < len(ref)
