@@ -305,7 +305,10 @@ def test_resume_after_the_process_is_killed(tmp_path, sig):
     assert 0 < done < len(ref)
     summary = run_batch([str(corpus)], out, workers=2, quiet=True, chunk_size=4)
     assert summary.reused >= done - 1  # a torn last line, if any, is redone
-    assert _records(out) == ref  # no duplicate, no missing record, same order
+    got = _records(out)
+    assert [r["article_id"] for r in got] == [r["article_id"] for r in ref]  # no duplicate, none missing, same order
+    diff = [(i, r["article_id"], r["status"], r["errors"]) for i, (r, e) in enumerate(zip(got, ref, strict=True)) if r != e]
+    assert not diff, f"{len(diff)} records differ from an uninterrupted run (done before the kill: {done}): {diff[:3]}"
 
 
 def test_dask_engine_matches_local(tmp_path):
@@ -322,19 +325,12 @@ def test_dask_engine_matches_local(tmp_path):
 def test_first_pass_keeps_every_dev_signing_article():
     from extractors.events import might_report_signing
     from pipeline.ingest import read_articles
-    from pipeline.runner import process_article
+    from pipeline.runner import prepare_document
 
     gold = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (SHARED / "dev" / "gold").glob("*.json")}
     signing = {k for k, g in gold.items() if any(a["status"] == "signed" and not a.get("optional") for a in g["agreements"])}
-    with_any = {k for k, g in gold.items() if g["agreements"]}
-    assert len(signing) >= 15
-    passed = set()
-    for raw in read_articles([SHARED / "dev" / "articles"]):
-        rec = process_article(raw)
-        from pipeline.textnorm import fold
-
-        if might_report_signing(fold(rec.text)):
-            passed.add(raw.article_id)
+    assert len(signing) >= 100
+    passed = {raw.article_id for raw in read_articles([SHARED / "dev" / "articles"])
+              if might_report_signing(prepare_document(raw).folded)}
     assert signing <= passed  # recall 100% on the signing articles
-    assert with_any <= passed  # and on every article with any gold agreement
     assert len(passed) < len(gold)  # it does reject something
