@@ -1,10 +1,14 @@
-"""Signing events: triggers (ký kết, ký, kết nghĩa, giao ước thi đua) and their senses.
+"""Signing events: suggest trigger mentions, then decide which report a signing.
 
-A trigger is a signing when it is not one of the other senses of "ký" (đăng ký, thư ký,
-chữ ký, ký túc xá, ký quyết định …) and a signed document or programme stands near it
-(thỏa thuận, biên bản ghi nhớ, hợp đồng, hiệp định …) or it is a ceremony ("lễ ký kết").
-Each mention carries the clause it sits in, the document words around it (→ type), and the
-aspect/time cues before it (→ status).
+Suggest (`candidates`): every trigger (ký kết, ký, kết nghĩa, giao ước thi đua) that is not
+another word in form (đăng ký, thư ký, chữ ký, ký túc xá, ký quyết định …), and documents
+named at the head of a list item after a signing ("- Thỏa thuận hợp tác giữa A và B"). Each
+carries its rule evidence: the clause it sits in, the document word near it (→ type), a
+ceremony noun, negation, aspect/time cues (→ status), passive voice, witness/speech cues.
+Decide (`decide`): the trained mention model (extractors/models/mentions.json, features in
+extractors/event_features.py) labels each candidate none/signed/planned/referenced; without
+a shipped model the hand rules decide (a document word or ceremony near the trigger, no
+negation).
 """
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from functools import lru_cache
 
 import regex
 
+from extractors.event_features import mention_features
 from extractors.lexicons import load
+from pipeline import models
 from pipeline.document import Document, Span
 from pipeline.textnorm import fold
 
@@ -47,6 +53,8 @@ def _lex():
     return {
         "triggers": [(t["id"], _c(r"(?<!\p{L})(?:" + t["pattern"] + r")(?!\p{L})")) for t in lex["triggers"]],
         "neg_before": [_c("(?:" + p + ")") for p in lex["negative_before"]],
+        "negation": [_c("(?:" + p + ")") for p in lex["negation_before"]],
+        "historical": [_c("(?:" + p + ")") for p in lex["historical_before"]],
         "neg_after": [_c(p) for p in lex["negative_after"]],
         "docs": [(d["id"], _c(r"(?<!\p{L})(?:" + d["pattern"] + r")(?!\p{L})"), d["type"], d["priority"]) for d in lex["documents"]],
         "planned_before": [_c(p) for p in lex["planned_before"]],
@@ -73,22 +81,23 @@ def clause_bounds(folded: str, sent: tuple[int, int], pos: int) -> tuple[int, in
 
 
 @lru_cache(maxsize=1)
-def _first_pass() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+def _first_pass() -> regex.Pattern[str]:
     lex = load("events")
-    trig = _c(r"(?<!\p{L})(?:" + "|".join(t["pattern"] for t in lex["triggers"]) + r")(?!\p{L})")
-    near = _c(r"(?<!\p{L})(?:" + "|".join(d["pattern"] for d in lex["documents"]) + r"|lễ|buổi|hoạt động|việc)(?!\p{L})")
-    return trig, near
+    return _c(r"(?<!\p{L})(?:" + "|".join(t["pattern"] for t in lex["triggers"]) + r")(?!\p{L})")
 
 
 def might_report_signing(folded: str) -> bool:
-    """The cheap first pass over the folded text: some trigger with a document word (or a
-    ceremony word) within reach — a superset of what `extract` can accept, so an article
-    it rejects has no signing mention. It decides whether segmentation and NER run."""
-    trig, near = _first_pass()
-    reach = 3 * _lex()["window"] + 20
+    """The cheap first pass over the folded text: some trigger that is a signing verb in form
+    (the same sense filters as `candidates`) — a superset of what `extract` can accept, so an
+    article it rejects has no signing mention. It decides whether segmentation runs."""
+    trig = _first_pass()
+    lex = _lex()
     for m in trig.finditer(folded):
-        if near.search(folded, max(0, m.start() - reach), min(len(folded), m.end() + reach)):
-            return True
+        before = folded[max(0, m.start() - 25):m.start()]
+        after = folded[m.end():m.end() + 25]
+        if any(p.search(before) for p in lex["neg_before"]) or any(p.search(after) for p in lex["neg_after"]):
+            continue
+        return True
     return False
 
 
@@ -117,12 +126,55 @@ def _status_cue(folded: str, clause: tuple[int, int], trig: tuple[int, int]) -> 
     return "signed"
 
 
-def extract(doc: Document) -> list[Span]:
+def _pub_year(doc: Document) -> int | None:
+    y = (doc.published_at or "")[:4]
+    return int(y) if y.isdigit() else None
+
+
+_BETWEEN = regex.compile(r"(?<!\p{L})giữa(?!\p{L})")
+_LISTED = regex.compile(r"[\s\-–—•+*]*(?:\d{1,2}[.)/]\s*|[a-zđ][.)]\s+)?")
+
+
+def _listed_documents(doc: Document, sentences: list, first_trigger: int) -> list[Span]:
+    """A document named at the head of its own line or list item, after a signing was
+    reported ("… đã ký kết 4 văn kiện: / - Thỏa thuận hợp tác giữa A và B"): a candidate for
+    one of the signings of a ceremony."""
+    lex = _lex()
+    f = doc.folded
+    out = []
+    for k, sent in enumerate(sentences):
+        s, e = sent.start, sent.end
+        if s <= first_trigger or (s > 0 and f[s - 1] != "\n" and not _LISTED.match(f, s).group(0).strip()):
+            continue
+        head = _LISTED.match(f, s).end()
+        best = None
+        for _id, pat, typ, prio in lex["docs"]:
+            m = pat.match(f, head)
+            if m and (best is None or m.end() - m.start() > best[1][1] - best[1][0]):
+                best = (typ, (m.start(), m.end()), prio)
+        if best is None or not _BETWEEN.search(f, best[1][1], e):
+            continue
+        typ, span, prio = best
+        info = {"tid": "trig.listed", "doc_type": typ, "doc_span": span, "listed": True, "cue": "signed",
+                "sentence_index": k, "pub_year": _pub_year(doc),
+                "lead_colon": ":" in f[max(0, s - 3):s] or bool(regex.search(r":\s*$", f[max(0, s - 400):s]))}
+        mention = EventMention(span, (s, e), (s, e), typ, prio, span, "signed", False, False, "trig.listed",
+                               {"info": info})
+        out.append(Span(span[0], span[1], "event", "events.trig.listed", mention))
+    return out
+
+
+def candidates(doc: Document) -> list[Span]:
+    """Every trigger that is a signing verb in form (not another word: đăng ký, thư ký, ký túc
+    xá, ký quyết định …), with the rule evidence around it; over-generated on purpose — the
+    mention model (or, without one, the rules in `_rule_accepts`) decides."""
     lex = _lex()
     f = doc.folded
     out: list[Span] = []
     anaphoric_sentences: set[tuple[int, int]] = set()
-    for sent in doc.layer("sentences"):
+    sentences = doc.layer("sentences")
+    pub_year = _pub_year(doc)
+    for k, sent in enumerate(sentences):
         s, e = sent.start, sent.end
         seen_end = -1
         for tid, pat in lex["triggers"]:
@@ -137,14 +189,11 @@ def extract(doc: Document) -> list[Span]:
                     continue
                 clause = clause_bounds(f, (s, e), m.start())
                 w = lex["window"]
+                passive = bool(regex.search(r"(?<!\p{L})được\s+$", f[max(s, m.start() - 8):m.start()]))
                 # "nhiều văn bản ghi nhớ … đã được ký kết": a passive trigger's subject is the document
-                back = 3 * w if regex.search(r"(?<!\p{L})được\s+$", f[max(s, m.start() - 8):m.start()]) else w
+                back = 3 * w if passive else w
                 docw = document_near(f, max(clause[0], m.start() - back), min(clause[1], m.end() + w), (m.start(), m.end()))
                 ceremony = bool(regex.search(r"(lễ|buổi|hoạt động|việc)\s+$", f[max(s, m.start() - 12):m.start()]))
-                if tid in ("trig.ky", "trig.ky_ket") and docw is None and not ceremony:
-                    continue
-                if tid == "trig.ket_nghia" and regex.search(r"(anh em|em|chị em|lễ)\s+$", f[max(s, m.start() - 10):m.start()]):
-                    continue
                 # a sentence that already holds an anaphoric mention keeps them all anaphoric
                 anaphoric = (s, e) in anaphoric_sentences or any(
                     p.search(f[max(s, m.start() - 80):m.start()]) for p in lex["anaphoric"])
@@ -157,10 +206,23 @@ def extract(doc: Document) -> list[Span]:
                     typ, prio, dspan = "twinning", 85, (m.start(), m.end())
                 if tid == "trig.giao_uoc":
                     typ, prio, dspan = "emulation_pact", 85, (m.start(), m.end())
+                info = {
+                    "tid": tid, "doc_type": typ, "doc_span": dspan, "ceremony": ceremony, "cue": cue,
+                    "negated": any(p.search(f[max(s, m.start() - 25):m.start()]) for p in lex["negation"]),
+                    "historical": any(p.search(f[max(s, m.start() - 60):m.start()]) for p in lex["historical"]),
+                    "anaphoric": anaphoric, "personal": personal, "passive": passive,
+                    "witness": in_witness_context(f, s, m.start()),
+                    "speech": bool(lex["speech"].search(f, max(s, m.start() - 60), m.start())),
+                    "kinship": tid == "trig.ket_nghia" and bool(
+                        regex.search(r"(anh em|em|chị em|lễ)\s+$", f[max(s, m.start() - 10):m.start()])),
+                    "sentence_index": k, "pub_year": pub_year, "clause": clause,
+                }
                 mention = EventMention((m.start(), m.end()), (s, e), clause, typ, prio, dspan, cue,
-                                       anaphoric, personal, tid)
+                                       anaphoric, personal, tid, {"info": info})
                 out.append(Span(m.start(), m.end(), "event", f"events.{tid}", mention))
                 seen_end = m.end()
+    if out:
+        out.extend(_listed_documents(doc, sentences, min(x.start for x in out)))
     out.sort(key=lambda sp: sp.start)
     # "ký kết" and "ký" overlap: keep the first (longest) trigger at a position
     dedup: list[Span] = []
@@ -169,6 +231,55 @@ def extract(doc: Document) -> list[Span]:
             continue
         dedup.append(sp)
     return dedup
+
+
+def _rule_accepts(m: EventMention) -> bool:
+    """The hand rules' decision, used when no mention model ships."""
+    info = m.extras["info"]
+    if info.get("negated") or info.get("kinship") or m.rule == "trig.listed":
+        return False
+    return not (m.rule in ("trig.ky", "trig.ky_ket") and m.doc_type is None and not info["ceremony"])
+
+
+def features(doc: Document, ev: Span) -> dict[str, float]:
+    m: EventMention = ev.value
+    return mention_features(doc.text, doc.folded, m.sentence, m.trigger, m.extras["info"])
+
+
+STATUSES = ("signed", "planned", "referenced")
+
+
+def decide(doc: Document, cands: list[Span]) -> list[Span]:
+    """Keep the candidates that report a signing, each with its status and score: the trained
+    mention model where one ships, else the rules."""
+    model = models.get("mentions")
+    out = []
+    for ev in cands:
+        m: EventMention = ev.value
+        if model is None:
+            if _rule_accepts(m):
+                m.extras["p"] = 1.0
+                out.append(ev)
+            continue
+        probs = model.scores(features(doc, ev))
+        p_none = probs.get("none", 0.0)
+        m.extras["p"] = round(1.0 - p_none, 4)
+        # negation modifies the decision (ConText): a refused or negated signing is none
+        if p_none >= 0.5 or m.extras["info"]["negated"]:
+            continue
+        m.cue = "referenced" if m.extras["info"]["historical"] else max(STATUSES, key=lambda c: probs.get(c, 0.0))
+        out.append(ev)
+    return out
+
+
+def is_lead(ev: Span) -> bool:
+    """The mention reports a signing firmly enough to stand as an agreement even when fewer
+    than two of its parties were recognised."""
+    return ev.value.extras.get("p", 0.0) >= 0.5
+
+
+def extract(doc: Document) -> list[Span]:
+    return decide(doc, candidates(doc))
 
 
 def refers_to_setting_before(folded: str, sent_start: int) -> bool:

@@ -289,7 +289,7 @@ def assemble(doc: Document) -> list[Agreement]:
             item_starts = {c.start for c in cls}
             cls += [c for c in prose if lo <= c.start < hi and c.start not in item_starts and all(not (x.start <= c.start < x.end) for x in cls)]
         clauses = [Clause(text=doc.text[c.start:c.end], start=c.start, end=c.end) for c in sorted(cls, key=lambda c: c.start)]
-        if len(parties) < 2:
+        if len(parties) < 2 and not events_x.is_lead(first):
             continue
         evidence = _evidence(doc, first)
         status = _status(doc, g, date)

@@ -136,10 +136,49 @@ def _cmd_eval(args) -> int:
             print(f"kyket eval: unknown component {name!r} (known: {', '.join(COMPONENTS)})", file=sys.stderr)
             return 2
         DISABLED.add(name)
-    report = evaluate(Path(args.gold), Path(args.articles))
+    only = None
+    if args.set:
+        sets = json.loads((Path(args.gold).parent / "sets.json").read_text(encoding="utf-8"))
+        if args.set not in sets or args.set.startswith("_"):
+            print(f"kyket eval: no set {args.set!r} in {Path(args.gold).parent / 'sets.json'} "
+                  f"(sets: {', '.join(k for k in sets if not k.startswith('_'))})", file=sys.stderr)
+            return 2
+        only = set(sets[args.set])
+    if args.cv:
+        from pipeline.evaluate import score
+        from pipeline.train import cross_validate
+
+        if args.cv < 2:
+            print("kyket eval: --cv needs at least 2 folds", file=sys.stderr)
+            return 2
+        disabled = [n.removesuffix(".model") for n in DISABLED if n.endswith(".model")]
+        records, golds = cross_validate(Path(args.gold), Path(args.articles), args.cv, disabled=disabled)
+        if only is not None:
+            golds = {a: g for a, g in golds.items() if a in only}
+        report = score(records, golds)
+        report["cv_folds"] = args.cv
+        print(f"{args.cv}-fold cross-validation (split by article; every trained part retrained per fold)")
+    else:
+        report = evaluate(Path(args.gold), Path(args.articles), only=only)
     print(format_report(report))
     if args.json:
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+def _cmd_train(args) -> int:
+    from pipeline import models
+    from pipeline.train import train
+
+    for d in (args.gold, args.articles):
+        if not Path(d).is_dir():
+            print(f"kyket train: {d} is not a folder (give the labelled gold and articles folders)", file=sys.stderr)
+            return 2
+    out = Path(args.out) if args.out else models.MODEL_DIR
+    fitted = train(Path(args.gold), Path(args.articles), out)
+    for m in fitted.values():
+        print(f"{m.name}: {m.meta['examples']} examples from {m.meta['articles']} articles, "
+              f"{m.meta['features']} features, classes {m.meta['counts']} -> {out / (m.name + '.json')}")
     return 0
 
 
@@ -191,8 +230,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gold", required=True)
     p.add_argument("--articles", required=True)
     p.add_argument("--json", help="write the figures to this file")
-    p.add_argument("--disable", help="comma-separated components to leave out (ablation): people.matcher, parties.ner")
+    p.add_argument("--disable", help="comma-separated components to leave out (ablation): "
+                                     "people.matcher, parties.ner, mentions.model")
+    p.add_argument("--cv", type=int, default=0, metavar="K",
+                   help="K-fold cross-validation by article: retrain every trained part on K-1 folds, score the "
+                        "held-out one, report the pooled figures")
+    p.add_argument("--set", help="score only this group of sets.json beside the gold folder (dev65, bench126, bench250)")
     p.set_defaults(fn=_cmd_eval)
+    p = sub.add_parser("train", help="rebuild the trained models from labelled articles (deterministic)")
+    p.add_argument("--gold", required=True, help="gold folder, e.g. ../shared/dev/gold")
+    p.add_argument("--articles", required=True, help="articles folder, e.g. ../shared/dev/articles")
+    p.add_argument("--out", default=None, help="model folder (default: the package's extractors/models)")
+    p.set_defaults(fn=_cmd_train)
     args = parser.parse_args(argv)
     return args.fn(args)
 

@@ -196,8 +196,10 @@ def score(records: dict[str, ArticleRecord], golds: dict[str, dict]) -> dict:
     return out
 
 
-def evaluate(gold_dir: Path, articles_dir: Path) -> dict:
+def evaluate(gold_dir: Path, articles_dir: Path, only: set[str] | None = None) -> dict:
     golds = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(gold_dir.glob("*.json"))}
+    if only is not None:
+        golds = {a: g for a, g in golds.items() if a in only}
     records = {}
     for raw in read_articles([articles_dir]):
         if raw.article_id in golds:

@@ -286,10 +286,17 @@ def group_mentions(doc: Document, events: list[Span]) -> list[Group]:
         g = Group(weak=pending_weak)
         for ev in pending_weak:
             g.parties.extend(p for p in _representative_orgs(doc, ev) if party_key(p) not in g.keys())
-        if len(g.parties) >= 2:
-            g.mentions.append(pending_weak[0])
-            g.weak = pending_weak[1:]
-            groups.append(g)
+        if len(g.parties) < 2:
+            # a reported signing whose parties are not (all) recognised is still a signing:
+            # the mention the model is surest of leads it, with the parties that were found
+            best = max(pending_weak, key=lambda ev: ev.value.extras.get("p", 0.0))
+            represented, g.parties = g.parties, []
+            _add_parties(g, mention_parties(doc, best))
+            _add_parties(g, represented)
+            pending_weak = [best] + [ev for ev in pending_weak if ev is not best]
+        g.mentions.append(pending_weak[0])
+        g.weak = pending_weak[1:]
+        groups.append(g)
     return groups
 
 

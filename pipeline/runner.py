@@ -142,6 +142,18 @@ def _time_budget(seconds: float):
         signal.signal(signal.SIGALRM, old)
 
 
+def prepare_document(raw: RawArticle) -> Document:
+    """Ingest, clean and split one article into sentences, raising on failure: what the
+    trainers read candidates from (pipeline/train.py)."""
+    doc = Document(article_id=raw.article_id, source_path=raw.source_path, url=raw.url,
+                   published_at=raw.published_at, site=raw.site)
+    doc.meta["fallback_published_at"] = raw.fallback_published_at
+    _ingest(doc, raw)
+    _clean(doc)
+    doc.layers["sentences"] = split_sentences(doc)
+    return doc
+
+
 def process_article(raw: RawArticle, raise_errors: bool = False) -> ArticleRecord:
     with _time_budget(TIME_BUDGET_S):
         return _process(raw, raise_errors)

@@ -1,51 +1,64 @@
-"""Dev-set regression floor: the figures may rise, never fall below these."""
+"""Dev-set floor on honest figures: 5-fold cross-validation by article over the 441 labelled
+articles (every trained part retrained on four folds, the fifth scored), pooled — the same
+figures as `kyket eval --cv 5`. The floors sit just under what the code reaches today and
+rise with it; the accuracy issue's targets are the end point (README "Evaluation")."""
 import pytest
 
 from tests.conftest import SHARED, needs_shared
 
-# measured with `kyket eval` when this floor was set; see README "Evaluation"
-# the core issue's targets (all met); measured figures are in the README "Evaluation"
 FLOOR = {
-    "detection": 0.95, "agreements": 0.90, "parties": 0.85, "signatories": 0.80,
-    "clauses": 0.75, "relations": 0.90,
+    "detection": 0.86, "agreements": 0.69, "parties": 0.63, "signatories": 0.56,
+    "clauses": 0.50, "relations": 0.85,
 }
-ACC_FLOOR = {"date": 0.90, "status": 0.85, "boilerplate": 1.0, "article_title": 1.0, "authors": 1.0,
-             "published_at": 1.0, "period": 0.95, "part_of_day": 0.90}
+ACC_FLOOR = {"date": 0.60, "status": 0.81, "location": 0.56, "type": 0.80, "period": 0.93,
+             "part_of_day": 0.83, "boilerplate": 0.94, "article_title": 0.98, "authors": 0.90,
+             "published_at": 0.97}
 
 
 @pytest.fixture(scope="module")
-def report():
-    from pipeline.evaluate import evaluate
+def cv():
+    from pipeline.evaluate import score
+    from pipeline.train import cross_validate
 
-    return evaluate(SHARED / "dev" / "gold", SHARED / "dev" / "articles")
+    records, golds = cross_validate(SHARED / "dev" / "gold", SHARED / "dev" / "articles", k=5)
+    return records, score(records, golds)
 
 
 @needs_shared
 @pytest.mark.parametrize("metric", sorted(FLOOR))
-def test_f1_floor(report, metric):
+def test_cv_f1_floor(cv, metric):
+    _records, report = cv
     assert report[metric]["f1"] >= FLOOR[metric], report[metric]
 
 
 @needs_shared
 @pytest.mark.parametrize("field", sorted(ACC_FLOOR))
-def test_accuracy_floor(report, field):
+def test_cv_accuracy_floor(cv, field):
+    _records, report = cv
     assert report[field]["accuracy"] >= ACC_FLOOR[field], report[field]
 
 
 @needs_shared
-def test_no_false_detection_on_negative_articles(report):
-    assert report["detection"]["fp"] == 0
+def test_cv_detection_precision(cv):
+    _records, report = cv
+    assert report["articles"] == 441
+    assert report["detection"]["precision"] >= 0.88, report["detection"]
 
 
 @needs_shared
-def test_every_dev_span_slices_text():
-    from pipeline.ingest import read_articles
-    from pipeline.runner import process_article
-
-    for raw in read_articles([SHARED / "dev" / "articles"]):
-        rec = process_article(raw)
+def test_every_cv_span_slices_text(cv):
+    records, _report = cv
+    n = 0
+    for rec in records.values():
         assert rec.status == "ok", rec.errors
         for a in rec.agreements:
-            for obj in [a.evidence, a.title, a.date, a.location, *a.clauses]:
+            spans = [a.evidence, a.title, a.date, a.location, *a.clauses]
+            for obj in spans:
                 if obj is not None:
                     assert rec.text[obj.start:obj.end] == obj.text
+                    n += 1
+            for p in a.parties:
+                assert p.start < p.end <= len(rec.text)
+            for s in a.signatories:
+                assert rec.text[s.start:s.end] == s.name
+    assert n > 300

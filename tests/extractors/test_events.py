@@ -43,6 +43,29 @@ def test_ceremony_reference_is_anaphoric():
     assert [m.anaphoric for _, m in ms] == [True, True]
 
 
-def test_player_contract_is_personal():
-    (_, m), = _mentions("Tiền đạo Mbappe đã ký hợp đồng với CLB Real Madrid.")
-    assert m.personal and m.doc_type == "contract"
+def test_player_contract_is_suggested_as_personal_and_rejected():
+    doc = make_doc("Tiền đạo Mbappe đã ký hợp đồng với CLB Real Madrid.")
+    (cand,) = events.candidates(doc)
+    assert cand.value.personal and cand.value.doc_type == "contract"
+    assert events.extract(doc) == []  # a player's contract is not an agreement between organisations
+
+
+@pytest.mark.parametrize("text", [
+    "Công ty A không tiến hành ký hợp đồng với Công ty B như dự kiến.",
+    "Bộ Quốc phòng từ chối ký thỏa thuận hợp tác với tập đoàn này.",
+])
+def test_negated_signing_is_not_signed(text):
+    doc = make_doc(text)
+    assert any(c.value.extras["info"]["negated"] for c in events.candidates(doc))
+    assert all(m.cue != "signed" for _t, m in _mentions(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Xiaomi và Nokia vừa công bố ký kết thỏa thuận hợp tác kinh doanh dài hạn.",
+    "ExxonMobil và VinaCapital ký kết biên bản ghi nhớ tài trợ.",
+    "Chủ tịch nước và Tổng thống Belarus đã ký Tuyên bố chung về phát triển quan hệ đối tác.",
+    "Chiều 5/7, hai bên đã đặt bút ký kết phối hợp sản xuất và tiêu thụ nông sản.",
+])
+def test_signings_worded_otherwise_are_signed(text):
+    ms = _mentions(text)
+    assert ms and ms[0][1].cue == "signed" and ms[0][1].extras["p"] >= 0.5

@@ -1,0 +1,131 @@
+"""Features of a signing-mention candidate, for the trained mention model.
+
+What the rules know becomes evidence here (STYLE §7): the trigger, the document word near it
+and its type, a ceremony noun, negation, the aspect/time cues, passive voice, witness and
+speech cues, "giữa"/"với"/"và" around the trigger, capitalised words (names) on each side,
+the words in a window around the trigger, the sentence's place in the article and years
+printed before the trigger against the article's year. All computed on the folded text,
+without word segmentation, so the decision is cheap and runs before any NER.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from extractors.lexicons import load
+from pipeline.textnorm import fold
+
+_WORD = regex.compile(r"\p{L}+|\d+")
+_CAP = regex.compile(r"(?<![\p{L}\d])(?:\p{Lu}[\p{L}\d&.-]*|[A-Z0-9]{2,})")
+_YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?!\d)")
+_MONEY = regex.compile(r"(?<!\p{L})(?:tỷ|triệu|nghìn)\s+(?:usd|đồng|euro|bảng|yên|nhân dân tệ)|\$\s*\d")
+
+WINDOW = 6
+
+
+@lru_cache(maxsize=1)
+def _name_cues() -> dict[str, regex.Pattern[str]]:
+    """Organisation heads, titles of office and country names (folded), from the lexicons."""
+    def alt(words):
+        ws = sorted({fold(w) for w in words}, key=len, reverse=True)
+        return regex.compile(r"(?<!\p{L})(?:" + "|".join(regex.escape(w) for w in ws) + r")(?!\p{L})")
+    places = load("places")
+    return {"org": alt(h["head"] for h in load("organisations")["heads"]),
+            "title": alt(load("people")["titles"]),
+            "country": alt(places["countries"] + places["blocs"])}
+
+
+def _capitalised_hits(pat: regex.Pattern[str], text: str, folded: str, lo: int, hi: int) -> list[int]:
+    return [m.start() for m in pat.finditer(folded, lo, hi) if text[m.start()].isupper()]
+
+
+def _bucket(n: int, cuts=(0, 1, 2, 4)) -> str:
+    for c in cuts:
+        if n <= c:
+            return str(c)
+    return f">{cuts[-1]}"
+
+
+def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[int, int],
+                     info: dict) -> dict[str, float]:
+    """`info`: the rule evidence the suggester gathered (tid, doc_type, doc_span, ceremony,
+    negated, cue, anaphoric, personal, passive, witness, speech, sentence_index, listed,
+    lead_colon, pub_year)."""
+    s, e = sent
+    f: dict[str, float] = {"bias": 1.0, f"tid={info['tid']}": 1.0}
+    dt = info.get("doc_type")
+    f[f"doc={dt}"] = 1.0
+    ds = info.get("doc_span")
+    if ds:
+        side = "after" if ds[0] >= trig[1] else "before"
+        gap = ds[0] - trig[1] if side == "after" else trig[0] - ds[1]
+        f[f"docpos={side}"] = 1.0
+        f[f"docgap={_bucket(max(gap, 0), (1, 12, 40, 80))}"] = 1.0
+        f[f"docword={folded[ds[0]:ds[1]]}"] = 1.0
+    for key in ("ceremony", "negated", "anaphoric", "personal", "passive", "witness", "speech", "listed",
+                "lead_colon", "summary", "historical"):
+        if info.get(key):
+            f[key] = 1.0
+    f[f"cue={info.get('cue', 'signed')}"] = 1.0
+    if info.get("negated") and info.get("cue"):
+        f[f"negated&cue={info['cue']}"] = 1.0
+    # words around the trigger, by side and position
+    left = _WORD.findall(folded, max(s, trig[0] - 120), trig[0])[-WINDOW:]
+    right = _WORD.findall(folded, trig[1], min(e, trig[1] + 120))[:WINDOW]
+    for i, w in enumerate(reversed(left)):
+        f[f"L:{w}"] = 1.0
+        if i < 2:
+            f[f"L{i + 1}:{w}"] = 1.0
+    for i, w in enumerate(right):
+        f[f"R:{w}"] = 1.0
+        if i < 2:
+            f[f"R{i + 1}:{w}"] = 1.0
+    if len(left) >= 2:
+        f[f"LB:{left[-2]}_{left[-1]}"] = 1.0
+    if len(right) >= 2:
+        f[f"RB:{right[0]}_{right[1]}"] = 1.0
+    # names on either side (capitalised words; a sentence-initial word does not count)
+    caps_l = [m for m in _CAP.finditer(text, s, trig[0]) if m.start() > s]
+    caps_r = list(_CAP.finditer(text, trig[1], e))
+    f[f"capsL={_bucket(len(caps_l))}"] = 1.0
+    f[f"capsR={_bucket(len(caps_r))}"] = 1.0
+    clause = info.get("clause", sent)
+    for kind, pat in _name_cues().items():
+        left_hits = _capitalised_hits(pat, text, folded, clause[0], trig[0])
+        right_hits = _capitalised_hits(pat, text, folded, trig[1], clause[1])
+        f[f"{kind}L={_bucket(len(left_hits), (0, 1, 2))}"] = 1.0
+        f[f"{kind}R={_bucket(len(right_hits), (0, 1, 2))}"] = 1.0
+        # "A và B ký …", "A ký … với B": two names joined around the trigger
+        if len(left_hits) >= 2 and regex.search(r"(?<!\p{L})(?:và|cùng|với)(?!\p{L})", folded[left_hits[0]:left_hits[-1]]):
+            f[f"{kind}_and_{kind}_before"] = 1.0
+        if left_hits and right_hits and regex.search(r"(?<!\p{L})(?:với|và)\s", folded[trig[1]:right_hits[0]]):
+            f[f"{kind}_before_with_{kind}_after"] = 1.0
+    before, after = folded[s:trig[0]], folded[trig[1]:e]
+    for w in ("giữa", "với", "và", "cùng", "hai bên", "các bên", "đã", "vừa", "sẽ", "được", "lễ", "chứng kiến",
+              "dự kiến", "từng", "trước đó", "cho biết", "theo"):
+        pat = r"(?<!\p{L})" + regex.escape(w) + r"(?!\p{L})"
+        if regex.search(pat, before):
+            f[f"before:{w}"] = 1.0
+        if regex.search(pat, after):
+            f[f"after:{w}"] = 1.0
+    if _MONEY.search(folded, s, e):
+        f["money"] = 1.0
+    if '"' in text[trig[1]:e] or "“" in text[trig[1]:e]:
+        f["quote_after"] = 1.0
+    idx = info.get("sentence_index", 99)
+    f[f"sent={_bucket(idx, (0, 1, 3, 8))}"] = 1.0
+    n_words = len(_WORD.findall(folded, s, e))
+    f[f"len={_bucket(n_words, (6, 12, 25, 50))}"] = 1.0
+    pub = info.get("pub_year")
+    years = [int(y) for y in _YEAR.findall(folded, s, e)]
+    if years and pub:
+        if max(years) < pub:
+            f["year<pub"] = 1.0
+        elif pub in years:
+            f["year=pub"] = 1.0
+        else:
+            f["year>pub"] = 1.0
+    elif years:
+        f["year"] = 1.0
+    return f

@@ -1,0 +1,1 @@
+"""Trained decision models (JSON), rebuilt by `kyket train`; see pipeline/models.py."""

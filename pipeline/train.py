@@ -1,0 +1,150 @@
+"""`kyket train` and `kyket eval --cv K`: the trained parts, rebuilt from labelled articles.
+
+Each trained part names how to read its examples from one prepared article and its gold
+(`TRAINERS`); training is deterministic (fixed solver, sorted inputs) and writes
+`extractors/models/<name>.json`. Cross-validation splits the labelled articles by article
+into K folds, retrains every part on K-1 of them and runs the whole pipeline on the held-out
+fold with those models; the pooled records are scored like `kyket eval`.
+
+Labels come from the gold files (../shared/dev/gold, GUIDELINES.md) plus any stand-off
+annotations given with `--extra` (JSON lines of article id, offsets and labels; no text).
+"""
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors import events as events_x
+from pipeline import models
+from pipeline.document import Document
+from pipeline.ingest import RawArticle, read_articles
+from pipeline.runner import prepare_document, process_article
+from pipeline.textnorm import fold
+
+Example = tuple[dict[str, float], str]
+
+
+def load_golds(gold_dir: Path) -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))}
+
+
+def _evidence_spans(text: str, gold: dict) -> list[tuple[int, int, dict]]:
+    out = []
+    for a in gold.get("agreements", []):
+        ev = a.get("evidence") or ""
+        i = text.find(ev) if ev else -1
+        if i >= 0:
+            out.append((i, i + len(ev), a))
+    return out
+
+
+_RANK = {"signed": 0, "planned": 1, "referenced": 2}
+
+
+def mention_label(doc: Document, ev, gold: dict) -> str | None:
+    """The gold label of a mention candidate: the status of the gold agreement whose evidence
+    its sentence holds; `none` in an article without agreements, or for a candidate the rules
+    would reject in an article with some; None (not used) when unsure — an optional agreement,
+    or a second wording of a signing whose evidence is elsewhere."""
+    s, e = ev.value.sentence
+    hits = [a for a0, a1, a in _evidence_spans(doc.text, gold) if a0 < e and a1 > s]
+    if hits:
+        firm = [a for a in hits if not a.get("optional")]
+        if not firm:
+            return None
+        return min((a["status"] for a in firm), key=lambda st: _RANK.get(st, 9))
+    if not gold.get("agreements"):
+        return "none"
+    if not events_x._rule_accepts(ev.value):
+        return "none"
+    # a further wording of a signing: its sentence names a party of a gold agreement
+    sent = fold(doc.text[s:e])
+    named = [a for a in gold["agreements"] if not a.get("optional") and any(
+        len(n) > 2 and fold(n) in sent for p in a.get("parties", []) for n in [p["name"], *p.get("aliases", [])])]
+    if named:
+        return min((a["status"] for a in named), key=lambda st: _RANK.get(st, 9))
+    return None
+
+
+def mention_examples(doc: Document, gold: dict) -> list[Example]:
+    out = []
+    for ev in events_x.candidates(doc):
+        y = mention_label(doc, ev, gold)
+        if y is not None:
+            out.append((events_x.features(doc, ev), y))
+    return out
+
+
+@dataclass(frozen=True)
+class Trainer:
+    name: str
+    examples: Callable[[Document, dict], list[Example]]
+    c: float
+
+
+TRAINERS: tuple[Trainer, ...] = (
+    Trainer("mentions", mention_examples, c=0.5),
+)
+
+
+def collect(raws: Iterable[RawArticle], golds: dict[str, dict]) -> dict[str, dict[str, list[Example]]]:
+    """article id → trainer name → examples."""
+    out: dict[str, dict[str, list[Example]]] = {}
+    for raw in raws:
+        gold = golds.get(raw.article_id)
+        if gold is None:
+            continue
+        try:
+            doc = prepare_document(raw)
+        except Exception:  # noqa: BLE001 — an unreadable article gives no examples
+            continue
+        out[raw.article_id] = {t.name: t.examples(doc, gold) for t in TRAINERS}
+    return out
+
+
+def fit_all(examples: dict[str, dict[str, list[Example]]], ids: Iterable[str]) -> dict[str, models.LinearModel]:
+    ids = sorted(ids)
+    fitted = {}
+    for t in TRAINERS:
+        data = [x for aid in ids for x in examples[aid][t.name]]
+        fitted[t.name] = models.fit(t.name, data, c=t.c, meta={"articles": len(ids)})
+    return fitted
+
+
+def train(gold_dir: Path, articles_dir: Path, out_dir: Path = models.MODEL_DIR) -> dict[str, models.LinearModel]:
+    golds = load_golds(gold_dir)
+    examples = collect(read_articles([articles_dir]), golds)
+    fitted = fit_all(examples, examples.keys())
+    for m in fitted.values():
+        models.save(m, out_dir)
+    return fitted
+
+
+def folds(ids: Iterable[str], k: int, seed: int = 13) -> list[list[str]]:
+    """K folds of article ids, deterministic for a given set of ids."""
+    order = sorted(ids)
+    random.Random(seed).shuffle(order)
+    return [sorted(order[i::k]) for i in range(k)]
+
+
+def cross_validate(gold_dir: Path, articles_dir: Path, k: int = 5,
+                   disabled: Iterable[str] = ()) -> tuple[dict, dict]:
+    """Records of every labelled article, each processed with models trained on the other
+    folds only, and the golds: score them with `evaluate.score` (pooled figures). `disabled`
+    names trained parts to leave out (their rules decide)."""
+    golds = load_golds(gold_dir)
+    raws = {r.article_id: r for r in read_articles([articles_dir]) if r.article_id in golds}
+    examples = collect(raws.values(), golds)
+    records = {}
+    for part in folds(examples.keys(), k):
+        held = set(part)
+        fitted: dict[str, models.LinearModel | None] = dict(fit_all(examples, [a for a in examples if a not in held]))
+        for name in disabled:
+            fitted[name] = None
+        with models.use(fitted):
+            for aid in part:
+                records[aid] = process_article(raws[aid])
+    return records, golds

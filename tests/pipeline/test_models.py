@@ -1,0 +1,79 @@
+"""The trained parts: fitting, shipping, loading, and separating examples they never saw."""
+import json
+
+import pytest
+
+from pipeline import models
+from tests.conftest import SHARED, needs_shared
+
+
+def _toy(n=60):
+    data = []
+    for i in range(n):
+        data.append(({"bias": 1.0, "doc=contract": 1.0, f"w{i % 7}": 1.0}, "signed"))
+        data.append(({"bias": 1.0, "negated": 1.0, f"w{i % 5}": 1.0}, "none"))
+    return data
+
+
+def test_fit_is_deterministic_and_round_trips(tmp_path):
+    a = models.fit("toy", _toy())
+    b = models.fit("toy", _toy())
+    assert a.to_json() == b.to_json()
+    path = models.save(a, tmp_path)
+    loaded = models.LinearModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    x = {"bias": 1.0, "doc=contract": 1.0}
+    assert loaded.scores(x) == pytest.approx(a.scores(x))
+    assert a.scores(x)["signed"] > 0.9
+    assert a.scores({"bias": 1.0, "negated": 1.0})["none"] > 0.9
+
+
+def test_multiclass_probabilities_sum_to_one():
+    data = _toy() + [({"bias": 1.0, "sẽ": 1.0}, "planned")] * 30
+    m = models.fit("toy3", data)
+    p = m.scores({"bias": 1.0, "sẽ": 1.0})
+    assert sum(p.values()) == pytest.approx(1.0)
+    assert max(p, key=p.get) == "planned"
+
+
+def test_use_overrides_and_disable_falls_back(monkeypatch):
+    toy = models.fit("mentions", _toy())
+    with models.use({"mentions": toy}):
+        assert models.get("mentions") is toy
+        with models.use({"mentions": None}):
+            assert models.get("mentions") is None
+        assert models.get("mentions") is toy
+    from pipeline import config
+
+    monkeypatch.setattr(config, "DISABLED", {"mentions.model"})
+    assert models.get("mentions") is None
+
+
+def test_shipped_models_are_small_and_load():
+    files = sorted(models.MODEL_DIR.glob("*.json"))
+    assert {p.stem for p in files} >= {"mentions"}
+    assert sum(p.stat().st_size for p in files) < 20 * 2**20
+    m = models.get("mentions")
+    assert m is not None and set(m.classes) == {"none", "signed", "planned", "referenced"}
+
+
+@needs_shared
+def test_mention_model_separates_held_out_articles():
+    """Trained on four fifths of the labelled articles, it tells signing mentions from the
+    rest on the fifth far better than the majority class and than the hand rules."""
+    from extractors import events as events_x
+    from pipeline.ingest import read_articles
+    from pipeline.train import TRAINERS, collect, fit_all, folds, load_golds
+
+    golds = load_golds(SHARED / "dev" / "gold")
+    examples = collect(read_articles([SHARED / "dev" / "articles"]), golds)
+    held = set(folds(examples.keys(), 5)[0])
+    fitted = fit_all(examples, [a for a in examples if a not in held])["mentions"]
+    test = [x for a in sorted(held) for x in examples[a]["mentions"]]
+    assert len(test) > 80 and {y for _f, y in test} >= {"none", "signed", "referenced"}
+    truth = [y != "none" for _f, y in test]
+    pred = [fitted.scores(f)["none"] < 0.5 for f, _y in test]
+    acc = sum(p == t for p, t in zip(pred, truth, strict=True)) / len(test)
+    majority = max(sum(truth), len(truth) - sum(truth)) / len(truth)
+    assert acc >= 0.8 and acc > majority + 0.1, (acc, majority)
+    assert [t.name for t in TRAINERS][0] == "mentions"
+    assert events_x.STATUSES == ("signed", "planned", "referenced")
