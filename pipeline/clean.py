@@ -297,11 +297,17 @@ def _choose_title(lines: list[Line], first: int) -> Line | None:
 
 
 # ---- the stage ------------------------------------------------------------------------
-def clean_text(raw: str, find_title: bool = True) -> CleanResult:
+def clean_text(raw: str, find_title: bool = True, known_title: str | None = None) -> CleanResult:
     """Strip furniture; pull out title (unless `find_title` is False — HTML extraction gives
-    the title separately), authors, site and a printed publication time."""
+    the title separately, as `known_title`: its repetition at the top is dropped), authors,
+    site and a printed publication time."""
     rules = _rules()
     lines = decide(raw)
+    if known_title:
+        key = regex.sub(r"\s+", " ", known_title).strip().casefold()
+        for ln in lines[:5]:
+            if ln.plain.casefold() == key:
+                ln.cls, ln.signal = "bad", "title"
     removed: list[Removed] = []
     authors: list[str] = []
     if not lines:

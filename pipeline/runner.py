@@ -27,7 +27,7 @@ from extractors.people import extract_people
 from pipeline.assemble import assemble
 from pipeline.clean import clean_text
 from pipeline.document import Document, StageError
-from pipeline.html import extract_html
+from pipeline.html import extract_html, looks_like_html
 from pipeline.ingest import MAX_ARTICLE_BYTES, DecodeError, RawArticle, decode
 from pipeline.records import ArticleRecord, ErrorEntry, Source
 from pipeline.segment import split_sentences
@@ -60,13 +60,18 @@ def _ingest(doc: Document, raw: RawArticle) -> None:
         doc.meta["html"] = page
     else:
         doc.raw = decode(data)
+        if looks_like_html(doc.raw):
+            # a .txt or a JSONL/CSV text field that is really a saved page: the HTML path
+            page = extract_html(doc.raw)
+            doc.raw = normalize_unicode(page.text)
+            doc.meta["html"] = page
     if not doc.raw.strip():
         raise ValueError("empty article: no text after decoding")
 
 
 def _clean(doc: Document) -> None:
     page = doc.meta.get("html")
-    res = clean_text(doc.raw, find_title=page is None)
+    res = clean_text(doc.raw, find_title=page is None, known_title=page.title if page else None)
     doc.text = res.text
     doc.title = (normalize_unicode(page.title) if page and page.title else None) or res.title
     doc.authors = res.authors if not page else list(dict.fromkeys(page.authors + res.authors))
