@@ -250,7 +250,7 @@ def _content(text: str) -> set[str]:
 
 
 def _title_candidate(ln: Line) -> bool:
-    if ln.signal and not ln.signal.startswith("outside") and ln.signal != "caption":
+    if ln.signal and not ln.signal.startswith("outside") and ln.signal not in ("caption", "menu"):
         return False
     if not 3 <= ln.words <= 40 or _TITLE_END.search(ln.plain):
         return False

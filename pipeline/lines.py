@@ -170,11 +170,22 @@ def _signal(ln: Line) -> str | None:
         return "label"  # "Tải ứng dụng:", "Từ khóa:"
     if not ln.end_punct and ln.words <= 10 and p.upper() == p and sum(c.isalpha() for c in p) >= 4:
         return "label"  # "BÁO ĐIỆN TỬ CHÍNH PHỦ", "TIN LIÊN QUAN"
-    if not ln.bullet and not regex.search(r"[,.;:!?()\"“”]", p) and (ln.words >= 30 or (ln.words >= 12 and ln.caps >= 0.6 and ln.stop < STOP_LOW)):
+    if not ln.bullet and not regex.search(r"[,.;:!?()\"“”]", p) and (
+            ln.words >= 30 or (ln.words >= 12 and ln.caps >= 0.6 and ln.stop < STOP_LOW)
+            or (ln.words >= 20 and ln.caps >= 0.4 and _max_lower_run(p) <= 2)):
         return "menu"  # "Thời sự Kinh doanh Thế giới Giải trí Thể thao Đời sống Sức khỏe …" on one line
     if _CREDIT_TAIL.search(p) and ln.words <= 60:
         return "caption"  # "… Ảnh: Reuters", "(Ảnh: TTXVN)"
     return None
+
+
+def _max_lower_run(text: str) -> int:
+    """The longest run of words that do not start with a capital (menus: one or two)."""
+    best = run = 0
+    for t in _WORD.findall(text):
+        run = 0 if t[0].isupper() or t[0].isdigit() else run + 1
+        best = max(best, run)
+    return best
 
 
 def classify_context_free(lines: list[Line]) -> None:
