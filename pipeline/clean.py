@@ -31,7 +31,7 @@ from extractors.lexicons import load
 from pipeline.lines import Line, decide, stoplist
 
 _TERMINAL = regex.compile(r"[.!?…:;]['\"”’)\]]*$")
-_TITLE_END = regex.compile(r"(?<!\.\.)[.…:;]['\"”’)\]]*$")
+_TITLE_END = regex.compile(r"(?<!\.\.)[.…:;,]['\"”’)\]]*$")
 _SENT_END = regex.compile(r"(?<![.!?…])[.!?…]++['\"”’)\]]*+\s+")  # one try per run of marks
 
 
@@ -240,6 +240,7 @@ def _is_byline_line(text: str) -> list[str] | None:
 
 
 # ---- the headline -----------------------------------------------------------------------
+_LEAD_END = regex.compile(r"[.!?…]['\"”’)\]]*$")
 _SITE_LIKE = regex.compile(r"(?i)\.(vn|com|net|org)\b|^(báo|tạp chí|trang|cổng)\s|online$|\bnews\b")
 _TITLE_SEP = regex.compile(r"\s+[-–—|:]\s+")
 
@@ -278,7 +279,7 @@ def _choose_title(lines: list[Line], first: int) -> Line | None:
         words = _content(ln.plain)
         body_words = set().union(set(), *(_content(b.plain) for b in body if b is not ln))
         overlap = len(words & body_words) / max(1, len(words))
-        score = overlap
+        score = overlap * min(1.0, ln.words / 8)  # a two-word menu entry shares its words too easily
         score += 0.3 * max(0.0, 1 - (first - ln.i) / 15)
         if counts.get(ln.plain.casefold(), 0) > 1:
             score += 0.15
@@ -319,6 +320,12 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
     if title_ln is not None and title_ln.i >= first:
         first = title_ln.i + 1
         good = [k for k in good if k > title_ln.i]
+    elif title_ln is not None:
+        # the lead between the headline and the body: sentences, whatever their length
+        for ln in lines[title_ln.i + 1: first]:
+            if ln.signal in (None, "menu") and ln.words >= 5 and (_LEAD_END.search(ln.plain) or ln.words >= 15):
+                ln.cls = "good"
+                first = min(first, ln.i)
 
     # a printed publication time: the first dateline from the headline on, else the first above the body
     published = None

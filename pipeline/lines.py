@@ -56,6 +56,10 @@ _DATE = regex.compile(
     r"(?:\s*(?:[/.-]|năm)\s*\d{2,4})?(?:[\s,|-]*(?:lúc\s*)?\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:\(?gmt\s*\+\s*\d+\)?|am|pm))?)?\s*[,|-]?\s*$"
     r"|^\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:am|pm))?\s*[,|-]?\s*$"
 )
+_DATETIME = regex.compile(  # a date and a clock anywhere in a short line: "07-03-2026 - 00:01 AM | Chứng khoán"
+    r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?!\d).{0,12}?(?<!\d)\d{1,2}[:h]\d{2}(?!\d)"
+    r"|(?<!\d)\d{1,2}[:h]\d{2}(?!\d).{0,12}?(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?!\d)"
+)
 _CONTACT = regex.compile(
     r"(?i)(?<!\p{L})(?:hotline|đường dây nóng|liên hệ quảng cáo|giấy phép|tổng biên tập|phó tổng biên tập|tòa soạn|toà soạn"
     r"|chịu trách nhiệm|bản quyền|cơ quan chủ quản|ghi rõ nguồn)(?!\p{L})"
@@ -148,7 +152,7 @@ def _signal(ln: Line) -> str | None:
         return "markup"
     if ln.words == 0:
         return "symbols"
-    if ln.words <= 12 and (_DATE.match(p) or parse_printed_datetime(p) is not None):
+    if ln.words <= 12 and (_DATE.match(p) or parse_printed_datetime(p) is not None or _DATETIME.search(p)):
         return "date"
     letters = sum(c.isalpha() for c in p)
     if letters < 0.5 * len(p.replace(" ", "")) and ln.words < 12:
@@ -171,7 +175,7 @@ def _signal(ln: Line) -> str | None:
     if not ln.end_punct and ln.words <= 10 and p.upper() == p and sum(c.isalpha() for c in p) >= 4:
         return "label"  # "BÁO ĐIỆN TỬ CHÍNH PHỦ", "TIN LIÊN QUAN"
     if not ln.bullet and not regex.search(r"[,.;:!?()\"“”]", p) and (
-            ln.words >= 30 or (ln.words >= 12 and ln.caps >= 0.6 and ln.stop < STOP_LOW)
+            (ln.words >= 12 and ln.caps >= 0.6 and ln.stop < STOP_LOW)
             or (ln.words >= 20 and ln.caps >= 0.4 and _max_lower_run(p) <= 2)):
         return "menu"  # "Thời sự Kinh doanh Thế giới Giải trí Thể thao Đời sống Sức khỏe …" on one line
     if _CREDIT_TAIL.search(p) and ln.words <= 60:
@@ -321,14 +325,68 @@ def main_block(lines: list[Line]) -> tuple[int, int] | None:
     return clusters[a][0], clusters[b][-1]
 
 
+_CONT = regex.compile(r"[\p{Ll},.;:)\]”’%]")
+_SENT_STOP = regex.compile(r"[.!?…]['\"”’)\]]*$")
+
+
+def _fragments(lines: list[Line]) -> list[list[int]]:
+    """Runs of lines that are one sentence broken by the renderer at inline links ("Chính
+    phủ ban hành Nghị định số" / "357/2025/NĐ-CP" / "ngày 31/12/2025 quy định …"): a line
+    that does not end a sentence, followed by one that starts in lower case or with
+    punctuation (or by a short link text and then such a line)."""
+    runs, k = [], 0
+    while k < len(lines):
+        run = [k]
+        while run[-1] + 1 < len(lines) and not _SENT_STOP.search(lines[run[-1]].plain):
+            j = run[-1] + 1
+            if _CONT.match(lines[j].plain):
+                run.append(j)
+            elif j + 1 < len(lines) and lines[j].words <= 4 and not lines[j].end_punct and _CONT.match(lines[j + 1].plain) \
+                    and not lines[j].tail:
+                run += [j, j + 1]
+            else:
+                break
+        runs.append(run)
+        k = run[-1] + 1
+    return runs
+
+
+def _classify_fragments(lines: list[Line]) -> None:
+    """A broken sentence is classified as the whole it is: its lines take the class of the
+    joined text (a remnant or a label among them keeps its own)."""
+    for run in _fragments(lines):
+        if len(run) < 2:
+            continue
+        first, last = lines[run[0]], lines[run[-1]]
+        plain = " ".join(lines[k].plain for k in run)
+        toks = _WORD.findall(plain)
+        stop = stoplist()
+        whole = Line(i=first.i, start=first.start, end=last.end, text=plain, plain=plain, words=len(toks),
+                     stop=sum(t.lower().strip(".") in stop for t in toks) / max(1, len(toks)),
+                     caps=sum(t[0].isupper() for t in toks) / max(1, len(toks)),
+                     end_punct=bool(_END.search(plain)), bullet=first.bullet, signal=None)
+        classify_context_free([whole])
+        for k in run:
+            ln = lines[k]
+            if ln.signal in (None, "symbols", "date", "label", "menu"):
+                ln.signal, ln.cf = whole.signal, whole.cf
+
+
 def decide(raw: str) -> list[Line]:
     """Every non-empty line of `raw` with its class: `good` (body) or `bad` (furniture)."""
     lines = split_lines(raw)
     classify_context_free(lines)
+    _classify_fragments(lines)
     revise(lines)
     block = main_block(lines)
     if block is not None:
         a, b = block
+        # the lead (sapo) sits between the headline and the body, sometimes with a share bar,
+        # a date or a related box between it and the body: the nearest sentence above joins
+        for ln in reversed(lines[max(0, a - MAX_GAP_LINES): a]):
+            if ln.cf in ("neargood", "good") and not ln.signal and ln.end_punct and ln.words >= 15:
+                ln.cls, a = "good", ln.i
+                break
         for ln in lines:
             if ln.cls == "good" and not a <= ln.i <= b:
                 ln.cls = "bad"
