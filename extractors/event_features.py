@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import regex
 
+from extractors import gazetteers
 from extractors.lexicons import load
 from pipeline.textnorm import fold
 
@@ -26,14 +27,14 @@ WINDOW = 6
 
 @lru_cache(maxsize=1)
 def _name_cues() -> dict[str, regex.Pattern[str]]:
-    """Organisation heads, titles of office and country names (folded), from the lexicons."""
+    """Organisation heads and titles of office (folded, from the lexicons); countries, blocs,
+    capitals and provinces (the gazetteers)."""
     def alt(words):
         ws = sorted({fold(w) for w in words}, key=len, reverse=True)
         return regex.compile(r"(?<!\p{L})(?:" + "|".join(regex.escape(w) for w in ws) + r")(?!\p{L})")
-    places = load("places")
     return {"org": alt(h["head"] for h in load("organisations")["heads"]),
             "title": alt(load("people")["titles"]),
-            "country": alt(places["countries"] + places["blocs"])}
+            "place": gazetteers.pattern()}
 
 
 def _capitalised_hits(pat: regex.Pattern[str], text: str, folded: str, lo: int, hi: int) -> list[int]:

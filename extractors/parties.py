@@ -4,9 +4,12 @@ A name opens on a capitalised organisation head (Sở, Phòng, Trường, Công 
 runs over its descriptor (capitalised words, acronyms, "và" inside the descriptor) and its
 locality (an administrative unit + a place, or a proper noun), and stops before a verb,
 a preposition, a new head, a title or a person's name. Coordinated lists after a plural
-head are expanded ("các Sở GDĐT: Hà Tĩnh, Quảng Bình và Quảng Ngãi"). Countries, blocs and
-capitals (metonymy: "Moscow" → Nga) come from the places lexicon; foreign companies the
-lexicons do not know come from underthesea's NER (B-ORG).
+head are expanded ("các Sở GDĐT: Hà Tĩnh, Quảng Bình và Quảng Ngãi"). Countries, blocs,
+capitals (metonymy: "Moscow" → Nga) and provinces come from `extractors.gazetteers` (CLDR
+names through babel, vietnam-provinces, variants as data), matched on the folded text at
+word boundaries; a country right after a capitalised name is part of that name ("Nissho
+Electronics Việt Nam"), not a party of its own. Foreign companies the lexicons do not know
+come from underthesea's NER (B-ORG).
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from functools import lru_cache
 
 import regex
 
+from extractors import gazetteers
 from extractors.lexicons import load
 from pipeline.config import DISABLED
 from pipeline.document import Document, Span
@@ -39,7 +43,6 @@ class Org:
 @lru_cache(maxsize=1)
 def _lex():
     org = load("organisations")
-    places = load("places")
     people = load("people")
     heads = sorted(((fold(h["head"]), h["kind"], h["id"]) for h in org["heads"]), key=lambda x: -len(x[0]))
     return {
@@ -47,9 +50,8 @@ def _lex():
         "admin": {fold(a) for a in org["admin_units"]},
         "inner": {fold(a) for a in org["inner_lowercase"]},
         "legal_forms": {fold(a) for a in org["legal_forms"]},
-        "countries": {fold(c): c for c in places["countries"] + places["blocs"]},
-        "capitals": {fold(k): v for k, v in places["capitals"].items()},
-        "provinces": {fold(p) for p in places["provinces"]},
+        "places_re": gazetteers.pattern(),
+        "provinces_re": gazetteers.province_pattern(),
         "surnames": {fold(s) for s in people["surnames"]},
         "titles": {fold(t) for t in people["titles"]},
         "honorifics": {fold(h) for h in people["honorifics"]},
@@ -92,18 +94,20 @@ def is_vietnamese_name(name: str) -> bool:
 def is_person_name(tok: Token) -> bool:
     parts = tok.text.split()
     return (len(parts) >= 2 and fold(parts[0]) in _lex()["surnames"]
-            and all(p[:1].isupper() for p in parts) and fold(tok.text) not in _lex()["provinces"])
+            and all(p[:1].isupper() for p in parts) and gazetteers.key(tok.text) not in gazetteers.provinces())
 
 
 def is_place_name(text: str) -> bool:
-    """A province, country, bloc or capital of the places lexicon."""
-    f = fold(text)
-    lex = _lex()
-    return f in lex["provinces"] or f in lex["countries"] or f in lex["capitals"]
+    """A province, country, bloc or capital of the gazetteers: the one place-name test."""
+    return gazetteers.is_place_name(text)
 
 
 def is_place(tok: Token) -> bool:
     return is_place_name(tok.text)
+
+
+def is_province(tok: Token) -> bool:
+    return gazetteers.key(tok.text) in gazetteers.provinces()
 
 
 def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None:
@@ -187,22 +191,46 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
     return i, last_good + 1
 
 
-@lru_cache(maxsize=1)
-def _province_names() -> tuple[str, ...]:
-    return tuple(sorted(_lex()["provinces"], key=len, reverse=True))
-
-
 def _province_after(doc: Document, pos: int) -> int | None:
     """End of a province name written right after `pos` (one space), matched on folded text."""
-    if doc.folded[pos:pos + 1] != " ":
+    if doc.folded[pos:pos + 1] != " " or not doc.text[pos + 1:pos + 2].isupper():
         return None
-    start = pos + 1
-    for name in _province_names():
-        end = start + len(name)
-        if doc.folded.startswith(name, start) and (end >= len(doc.folded) or not doc.folded[end].isalnum()) \
-                and doc.text[start].isupper():
-            return end
-    return None
+    m = _lex()["provinces_re"].match(doc.folded, pos + 1)
+    return m.end() if m else None
+
+
+def _place_at(doc: Document, toks: list[Token], i: int) -> tuple[int, gazetteers.Place] | None:
+    """The gazetteer name written from token i to the end of a token j-1 (whole tokens only:
+    "Anh" inside "Phạm Anh Tuấn" is no country): (j, place)."""
+    m = _lex()["places_re"].match(doc.folded, toks[i].start, toks[-1].end)
+    if not m:
+        return None
+    j = next((k + 1 for k in range(i, len(toks)) if toks[k].end >= m.end()), None)
+    if j is None or toks[j - 1].end != m.end():
+        return None
+    k = gazetteers.key(m.group(0))
+    place = gazetteers.countries().get(k) or gazetteers.capitals().get(k) or gazetteers.provinces().get(k)
+    return (j, place) if place else None
+
+
+def _name_before(doc: Document, toks: list[Token], i: int) -> int | None:
+    """Index of the first token of the capitalised name a country at token i closes
+    ("Nissho Electronics Việt Nam", "Samsung Việt Nam"): proper nouns or acronyms, one space
+    apart, that are no place, person, title or organisation head, and not a person's name
+    after an honorific or title. None when the country stands alone."""
+    lex = _lex()
+    k = i
+    while k > 0:
+        p = toks[k - 1]
+        f = fold(p.text)
+        if doc.text[p.end:toks[k].start] != " " or not _is_cap(p) or not (p.pos in ("Np", "Ny") or _is_acronym(p)) \
+                or is_place(p) or is_person_name(p) or f in lex["titles"] or f in lex["honorifics"] \
+                or head_at(doc.folded, p):
+            break
+        k -= 1
+    if k == i or (k > 0 and fold(toks[k - 1].text) in lex["titles"] | lex["honorifics"]):
+        return None  # no name before it, or a person's ("Tổng thống … Putin")
+    return k
 
 
 def _bare_head_antecedent(doc: Document, toks: list[Token], i: int, h: tuple[str, str, str]) -> Span | None:
@@ -316,14 +344,30 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
                 while i < len(toks) and toks[i].start < prov:
                     i += 1
                 continue
-        if _is_cap(t) and f in lex["countries"]:
-            kind = "country"
-            out.append(_make(doc, t.start, t.end, kind, "parties.country", 0.8))
-        elif _is_cap(t) and f in lex["capitals"] and prev not in ("tại", "ở", "đến", "tới", "thủ đô"):
-            cap = lex["capitals"][f]
-            sp = _make(doc, t.start, t.end, "country", "parties.capital", 0.6)
-            out.append(Span(sp.start, sp.end, "org", sp.source, Org(t.text, cap, "country", sp.source, 0.6), 0.6))
-        elif prev in lex["admin"] and i >= 1 and f in lex["provinces"] and doc.text[toks[i - 1].start].islower():
+        place = _place_at(doc, toks, i) if _is_cap(t) else None
+        if place and place[1].kind in ("country", "bloc"):
+            j, p = place
+            e = toks[j - 1].end
+            k = _name_before(doc, toks, i)
+            if k is not None:
+                # "VNPT và Nissho Electronics Việt Nam": the country ends the company's name
+                s0, kind = toks[k].start, "organisation"
+                if out and out[-1].start <= s0 < out[-1].end:
+                    grown = out.pop()  # the name already found ("Samsung" by NER) grows
+                    s0, kind = grown.start, grown.value.kind
+                out.append(_make(doc, s0, e, kind, "parties.name_country", 0.6))
+            else:
+                src = "parties.country"
+                out.append(Span(t.start, e, "org", src, Org(doc.text[t.start:e], p.canonical, "country", src, 0.8), 0.8))
+            i = j
+            continue
+        if place and place[1].kind == "capital" and prev not in ("tại", "ở", "đến", "tới", "thủ đô"):
+            j, p = place
+            e, src = toks[j - 1].end, "parties.capital"
+            out.append(Span(t.start, e, "org", src, Org(doc.text[t.start:e], p.canonical, "country", src, 0.6), 0.6))
+            i = j
+            continue
+        if prev in lex["admin"] and i >= 1 and is_province(t) and doc.text[toks[i - 1].start].islower():
             out.append(_make(doc, toks[i - 1].start, t.end, "province", "parties.province", 0.7))
         elif t.ner.endswith("ORG") and _is_cap(t) and not is_person_name(t) and "parties.ner" not in DISABLED:
             j = i + 1

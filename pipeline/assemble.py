@@ -45,12 +45,40 @@ _QUOTED = regex.compile(r"[“\"]([^”\"\n]{4,200})[”\"]")
 
 
 def _pub_date(doc: Document) -> dt.date | None:
+    """The publication day; None when unknown or known only to the month or year."""
     if not doc.published_at:
         return None
     try:
         return dt.date.fromisoformat(doc.published_at[:10])
     except ValueError:
         return None
+
+
+_PARTIAL_PUB = regex.compile(r"\s*((?:19|20)\d{2})(?:-(0[1-9]|1[0-2]))?\s*")
+
+
+def _pub_year_month(doc: Document) -> tuple[int, int | None] | None:
+    """(year, month or None) of a publication date known only to the month ("2023-07") or
+    the year ("2023"), as archives often give it; None otherwise."""
+    m = _PARTIAL_PUB.fullmatch(doc.published_at or "")
+    return (int(m.group(1)), int(m.group(2)) if m.group(2) else None) if m else None
+
+
+def _resolve(d, doc: Document) -> tuple[str | None, str]:
+    """dates_x.resolve, and when the publication date is known only to the month or year, that
+    fixes the year of a day printed without one ("11/11" in an article of "2023-07" →
+    2023-11-11); it never supplies a day (a relative "hôm qua" stays unresolved)."""
+    value, ysrc = dates_x.resolve(d, doc.published_at)
+    partial = _pub_year_month(doc) if value and value.startswith("--") else None
+    if partial and d.day and d.month:
+        year, month = partial
+        if month is not None and d.month - month > 6:  # told in January about "28/12"
+            year -= 1
+        try:
+            value, ysrc = dt.date(year, d.month, d.day).isoformat(), "published_at"
+        except ValueError:
+            pass
+    return value, ysrc
 
 
 def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int], int]]:
@@ -82,7 +110,7 @@ def _date_for(doc: Document, where: list[tuple[tuple[int, int], int]]) -> DateVa
     trig = where[0][1]
     for rank, ((s, e), pos) in enumerate(where):
         for d in dates_x.extract_dates(doc.folded, s, e):
-            value, ysrc = dates_x.resolve(d, doc.published_at)
+            value, ysrc = _resolve(d, doc)
             if value is None or dates_x.dates_a_report(doc.folded, d.end, pos):
                 continue
             dist = abs(d.start - trig) if rank == 0 else 10_000 * rank + d.start
@@ -118,6 +146,9 @@ def _article_year(doc: Document) -> int | None:
     pub = _pub_date(doc)
     if pub:
         return pub.year
+    partial = _pub_year_month(doc)  # "2023-07" or "2023"
+    if partial:
+        return partial[0]
     years = [d.year for d in _doc_dates(doc) if d.year and d.day]
     return max(years) if years else None
 

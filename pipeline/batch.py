@@ -17,7 +17,10 @@
   kept as they are when the input at that position has the same id and content hash; a
   torn last line is dropped. Records of a previous complete `records.jsonl` are copied for
   unchanged articles (same id, same `source.content_sha256`). Everything else is processed.
-  `force=True` ignores both.
+  `force=True` ignores both. A record made by another kyket release (`source.kyket_version`)
+  or another schema version is never reused: the article is processed again.
+- **Checks first**: inputs, output folder and table columns are checked before any work
+  (`InputError`, one sentence saying what to do); nothing is created when they fail.
 """
 from __future__ import annotations
 
@@ -25,11 +28,13 @@ import json
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.ingest import DEFAULT_COLUMNS, Columns, RawArticle, read_articles
+from pipeline.ingest import DEFAULT_COLUMNS, Columns, InputError, RawArticle, check_inputs, read_articles
+from pipeline.records import KYKET_VERSION, SCHEMA_VERSION
 
 RECORDS = "records.jsonl"
 PARTIAL = RECORDS + ".partial"
@@ -42,6 +47,19 @@ class Result:
     line: str  # the record as one JSON line, without the newline
     agreements: int
     ok: bool
+    error: tuple[str, str] | None = None  # (kind, message) of the record's first error
+
+
+def _error_kind(err: dict | None) -> tuple[str, str] | None:
+    """What the run summary groups errors by: the error type, or for an input error that the
+    reader found (raised as ValueError "Kind: message") its own kind."""
+    if not err:
+        return None
+    kind, msg = str(err.get("type") or "Error"), str(err.get("message") or "")
+    head = msg.split(":", 1)[0]
+    if kind == "ValueError" and head.isidentifier() and head[:1].isupper():
+        kind, msg = head, msg.split(":", 1)[1].strip()
+    return kind, msg
 
 
 def process_chunk(items: list[RawArticle | Result]) -> list[Result]:
@@ -56,8 +74,9 @@ def process_chunk(items: list[RawArticle | Result]) -> list[Result]:
             out.append(item)
             continue
         rec = process_article(item)
+        err = _error_kind(rec.errors[0].model_dump()) if rec.errors and rec.status != "ok" else None
         out.append(Result(rec.article_id, rec.source.content_sha256 or "", record_json(rec),
-                          len(rec.agreements), rec.status == "ok"))
+                          len(rec.agreements), rec.status == "ok", err))
     return out
 
 
@@ -73,6 +92,20 @@ class Summary:
     wall_s: float = 0.0
     out: str = ""
     duplicate_ids: list[str] = field(default_factory=list)
+    error_types: dict[str, list] = field(default_factory=dict)  # kind → [count, article id, message]
+
+    def add_error(self, article_id: str, error: tuple[str, str] | None) -> None:
+        kind, msg = error or ("Error", "")
+        entry = self.error_types.setdefault(kind, [0, article_id, msg])
+        entry[0] += 1
+
+    def error_lines(self) -> list[str]:
+        """Errors by kind, most frequent first, each with one example."""
+        out = []
+        for kind, (n, aid, msg) in sorted(self.error_types.items(), key=lambda kv: (-kv[1][0], kv[0])):
+            short = msg if len(msg) <= 160 else msg[:157] + "…"
+            out.append(f"  {n:>7}  {kind}  e.g. {aid}: {short}")
+        return out
 
     def line(self) -> str:
         dup = f"  duplicate ids: {len(self.duplicate_ids)}" if self.duplicate_ids else ""
@@ -85,13 +118,18 @@ def _key(article_id: str, sha: str) -> str:
     return f"{article_id}\x00{sha}"
 
 
-def _record_key(line: str) -> tuple[str, str, int, bool] | None:
-    """(id, content hash, agreements, ok) of a stored record line, None when torn or foreign."""
+def _record_key(line: str) -> tuple[str, str, int, bool, tuple[str, str] | None] | None:
+    """(id, content hash, agreements, ok, first error) of a stored record line; None when torn,
+    foreign, or made by another kyket release or schema version (to be redone)."""
     try:
         rec = json.loads(line)
-        return (rec["article_id"], (rec.get("source") or {}).get("content_sha256") or "",
-                len(rec.get("agreements") or []), rec.get("status") == "ok")
-    except (ValueError, KeyError, TypeError):
+        src = rec.get("source") or {}
+        if rec.get("schema_version") != SCHEMA_VERSION or src.get("kyket_version") != KYKET_VERSION:
+            return None
+        ok = rec.get("status") == "ok"
+        err = None if ok else _error_kind((rec.get("errors") or [None])[0])
+        return (rec["article_id"], src.get("content_sha256") or "", len(rec.get("agreements") or []), ok, err)
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -161,38 +199,73 @@ def _chunks(items: Iterable[RawArticle], size: int) -> Iterator[list[RawArticle]
         yield chunk
 
 
-class Progress:
-    """A tqdm bar on a terminal (articles/s, ETA when the total is known, agreements, errors);
-    elsewhere a log line every `every` seconds."""
+def _size(n: float) -> str:
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if abs(n) < 1000 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
 
-    def __init__(self, total: int | None, quiet: bool, stream=None, every: float = 10.0):
+
+def _duration(s: float) -> str:
+    s = int(round(s))
+    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else (f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s")
+
+
+class Progress:
+    """Progress by bytes of the inputs read (their size on disk is known before the run, the
+    number of articles in a stream is not): a tqdm bar on a terminal (bytes, ETA, articles,
+    articles/s, agreements, errors); elsewhere a log line every `every` seconds."""
+
+    def __init__(self, total_bytes: int | None, quiet: bool, stream=None, every: float = 10.0):
         self.stream = stream or sys.stderr
         self.quiet = quiet
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.every = every
+        self.total = total_bytes or None
         self.t0 = self.last = time.time()
         self.n = self.agreements = self.errors = 0
+        self.pos = self.shown = 0
         self.bar = None
         if not quiet and self.tty:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="art", file=self.stream, smoothing=0.1)
+            self.bar = tqdm(total=self.total, unit="B", unit_scale=True, file=self.stream, smoothing=0.1,
+                            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]")
 
-    def update(self, n: int, agreements: int, errors: int) -> None:
+    def fraction(self) -> float | None:
+        return min(1.0, self.pos / self.total) if self.total else None
+
+    def eta(self) -> float | None:
+        frac, spent = self.fraction(), time.time() - self.t0
+        if not frac or frac >= 1.0:
+            return None
+        return spent / frac * (1 - frac)
+
+    def update(self, n: int, agreements: int, errors: int, pos: int | None = None) -> None:
         self.n += n
         self.agreements += agreements
         self.errors += errors
+        if pos is not None and pos > self.pos:
+            self.pos = pos
         if self.quiet:
             return
-        if self.bar is not None:
-            self.bar.set_postfix(agreements=self.agreements, errors=self.errors, refresh=False)
-            self.bar.update(n)
-            return
         now = time.time()
+        rate = self.n / max(now - self.t0, 1e-9)
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{self.n} art, {rate:.0f} art/s, agreements {self.agreements}, "
+                                     f"errors {self.errors}", refresh=False)
+            self.bar.update(self.pos - self.shown)
+            self.shown = self.pos
+            return
         if now - self.last >= self.every:
             self.last = now
-            rate = self.n / max(now - self.t0, 1e-9)
-            print(f"[kyket] {self.n} articles  {rate:.0f} art/s  agreements: {self.agreements}  "
+            where = ""
+            if self.total:
+                eta = self.eta()
+                where = (f"  {_size(self.pos)} of {_size(self.total)} ({100 * (self.fraction() or 0):.0f}%)"
+                         + (f"  ETA {_duration(eta)}" if eta is not None else ""))
+            print(f"[kyket] {self.n} articles{where}  {rate:.0f} art/s  agreements: {self.agreements}  "
                   f"errors: {self.errors}", file=self.stream, flush=True)
 
     def close(self) -> None:
@@ -200,15 +273,46 @@ class Progress:
             self.bar.close()
 
 
+def check_output(out_dir: str | os.PathLike) -> Path:
+    """The output folder, created if missing; InputError when it cannot be one."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is an existing file, not a folder: give a folder name (it is created if missing)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the output folder {out}: {exc.strerror} — give a folder you can write to") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write to the output folder {out}: permission denied — give a folder you can write to")
+    return out
+
+
+def check_options(workers: int | None, chunk_size: int, engine: str) -> None:
+    if workers is not None and workers < 1:
+        raise InputError(f"--workers must be 1 or more (got {workers}); leave it out to use every core")
+    if chunk_size < 1:
+        raise InputError(f"--chunk-size must be 1 or more (got {chunk_size})")
+    if engine not in ("local", "dask"):
+        raise InputError(f"unknown engine {engine!r}: use local or dask")
+
+
 def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | None = None,
               engine: str = "local", scheduler: str | None = None, force: bool = False,
-              columns: Columns = DEFAULT_COLUMNS, chunk_size: int = 64, quiet: bool = False,
-              total: int | None = None) -> Summary:
+              columns: Columns = DEFAULT_COLUMNS, chunk_size: int = 64, quiet: bool = False) -> Summary:
+    """Process every article of `inputs` into `out_dir/records.jsonl`. Bad inputs, options or
+    output folder raise `InputError` before anything is created or processed."""
     from pipeline.engines import make_engine
 
     t0 = time.time()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_options(workers, chunk_size, engine)
+    files = check_inputs(inputs, columns)
+    out = check_output(out_dir)
+    total_bytes = 0
+    for f in files:
+        try:
+            total_bytes += f.stat().st_size
+        except OSError:
+            pass
     final, partial = out / RECORDS, out / PARTIAL
     if force:
         partial.unlink(missing_ok=True)
@@ -216,16 +320,19 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
     previous = _Previous(final if not force else out / ".none")
     summary = Summary(out=str(final))
     seen_in: dict[str, int] = {}
-    progress = Progress(total, quiet)
+    progress = Progress(total_bytes, quiet)
+    positions: deque[int] = deque()  # input_pos of each article handed to the engine, in order
 
-    def account(article_id: str, agreements: int, ok: bool, reused: bool) -> None:
+    def account(article_id: str, agreements: int, ok: bool, reused: bool, error=None, pos: int | None = None) -> None:
         summary.records_out += 1
         summary.agreements += agreements
         summary.ok += int(ok)
         summary.errors += int(not ok)
+        if not ok:
+            summary.add_error(article_id, error)
         summary.reused += int(reused)
         summary.processed += int(not reused)
-        progress.update(1, agreements, int(not ok))
+        progress.update(1, agreements, int(not ok), pos)
 
     fh = _open_partial(partial)
     kept = {"n": 0}
@@ -246,7 +353,7 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
             n = kept["n"]
             if matching and n < len(prefix_keys) and prefix_keys[n][:2] == (raw.article_id, sha):
                 kept["n"] += 1  # already in the partial file, in place
-                account(raw.article_id, prefix_keys[n][2], prefix_keys[n][3], True)
+                account(raw.article_id, prefix_keys[n][2], prefix_keys[n][3], True, prefix_keys[n][4], raw.input_pos)
                 continue
             if matching:
                 matching = False
@@ -254,7 +361,8 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
                 fh.truncate()
             line = previous.get(raw.article_id, sha)
             k = _record_key(line) if line is not None else None
-            yield Result(k[0], k[1], line, k[2], k[3]) if k else raw
+            positions.append(raw.input_pos)
+            yield Result(k[0], k[1], line, k[2], k[3], k[4]) if k else raw
         if matching:  # every input was in the prefix: drop whatever followed it
             fh.seek(prefix_ends[kept["n"] - 1] if kept["n"] else 0)
             fh.truncate()
@@ -264,7 +372,8 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
         for chunk_in, chunk_out in eng.map_ordered(process_chunk, _chunks(items(), chunk_size)):
             for item, res in zip(chunk_in, chunk_out, strict=True):
                 fh.write(res.line.encode("utf-8") + b"\n")
-                account(res.article_id, res.agreements, res.ok, isinstance(item, Result))
+                account(res.article_id, res.agreements, res.ok, isinstance(item, Result), res.error,
+                        positions.popleft() if positions else None)
             fh.flush()
         os.fsync(fh.fileno())
         fh.close()

@@ -2,8 +2,22 @@
 
 Input: the normalised raw text. Output (on the Document): `text` (the article body, the
 string every span indexes), `title`, `authors`, `site`, and `published_at` when the page
-prints a publication time. What was removed is kept in the `boilerplate` layer of `meta`
-for inspection. All patterns live in `extractors/lexicons/boilerplate.yaml`.
+prints a publication time.
+
+1. Every line is decided body or furniture by `pipeline.lines` (length, sentence
+   punctuation, Vietnamese function-word share, digits and symbols, capitals, link/label
+   look, dates, hotlines, script remnants, the seed patterns, the neighbours' classes, the
+   main block).
+2. The headline is the best title candidate among the lines above the body (short, no
+   final period, close to the body, sharing words with its first sentences; never a site
+   name, section label, date, hotline or remnant).
+3. Inside the kept lines, inline furniture (a bracketed related headline, a "Bấm xem >>"
+   teaser, rules) and trailing bylines/credits are cut out.
+
+`text` never rewrites what it keeps: it is the kept pieces of the raw text, verbatim, one
+kept line per line (two pieces of one line are joined by a space). Every removed span is
+in `removed` (raw offsets, a reason, the text), so `kept` + `removed` account for every
+non-space character of the raw text. Patterns live in `extractors/lexicons/boilerplate.yaml`.
 """
 from __future__ import annotations
 
@@ -14,10 +28,19 @@ import regex
 
 from extractors.dates import parse_printed_datetime
 from extractors.lexicons import load
+from pipeline.lines import Line, decide, stoplist
 
 _TERMINAL = regex.compile(r"[.!?…:;]['\"”’)\]]*$")
-_TITLE_END = regex.compile(r"(?<!\.\.)[.!…:;]['\"”’)\]]*$")
+_TITLE_END = regex.compile(r"(?<!\.\.)[.…:;,]['\"”’)\]]*$")
 _SENT_END = regex.compile(r"(?<![.!?…])[.!?…]++['\"”’)\]]*+\s+")  # one try per run of marks
+
+
+@dataclass(frozen=True)
+class Removed:
+    start: int    # offsets in the raw text
+    end: int
+    reason: str   # the evidence: "title", "date", "byline", "seed:bp.image_file", "outside-main-block", ...
+    text: str
 
 
 @dataclass
@@ -27,7 +50,8 @@ class CleanResult:
     authors: list[str] = field(default_factory=list)
     site: str | None = None
     published_at: str | None = None
-    removed: list[str] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    kept: list[list[tuple[int, int]]] = field(default_factory=list)  # per kept line, its raw pieces
 
 
 def _compile(entries, key="pattern"):
@@ -95,64 +119,100 @@ def parse_authors(fragment: str) -> list[str]:
     return out
 
 
-def _looks_like_byline(line: str) -> bool:
-    return bool(parse_authors(line)) and len(line.split()) <= 10 and not _TERMINAL.search(line.rstrip(" ./"))
+# ---- pieces: the kept parts of a line, as raw offsets ---------------------------------
+class _Pieces:
+    """The kept pieces of one raw line; cutting a span records it as removed."""
+
+    def __init__(self, raw: str, ln: Line, removed: list[Removed]):
+        self.raw, self.removed = raw, removed
+        self.parts = [(ln.start, ln.end)]
+
+    def cut(self, a: int, b: int, reason: str) -> None:
+        raw = self.raw
+        while a < b and raw[a].isspace():
+            a += 1
+        while b > a and raw[b - 1].isspace():
+            b -= 1
+        if a >= b:
+            return
+        out = []
+        for s, e in self.parts:
+            if e <= a or s >= b:
+                out.append((s, e))
+                continue
+            if s < a:
+                out.append((s, a))
+            if b < e:
+                out.append((b, e))
+        self.removed.append(Removed(a, b, reason, raw[a:b]))
+        self.parts = []
+        for s, e in out:  # no piece starts or ends with a space; a piece of spaces only is dropped
+            while s < e and raw[s].isspace():
+                s += 1
+            while e > s and raw[e - 1].isspace():
+                e -= 1
+            if s < e:
+                self.parts.append((s, e))
+
+    def text(self) -> str:
+        return " ".join(self.raw[s:e] for s, e in self.parts)
 
 
 # ---- inline furniture -----------------------------------------------------------------
-def _remove_inline(line: str, removed: list[str]) -> str:
-    for _rule_id, kind, pat in _rules()["inline"]:
-        if kind == "teaser":
-            while True:
-                m = pat.search(line)
-                if not m:
-                    break
-                before = line[: m.start()].rstrip()
-                core = before.rstrip(".…!? ")
-                ends = list(_SENT_END.finditer(core))
-                cut = ends[-1].end() if ends else 0
-                removed.append(line[cut: m.end()].strip())
-                line = line[:cut].rstrip() + (" " if cut else "") + line[m.end():].lstrip()
-        else:
-            for m in list(pat.finditer(line)):
-                removed.append(m.group(0))
-            line = pat.sub(" ", line)
-    return regex.sub(r"[ ]{2,}", " ", line).strip()
+def _remove_inline(p: _Pieces) -> None:
+    for rule_id, kind, pat in _rules()["inline"]:
+        for s, e in list(p.parts):
+            seg = p.raw[s:e]
+            if kind == "teaser":
+                floor = 0
+                for m in pat.finditer(seg):
+                    core = seg[floor: m.start()].rstrip().rstrip(".…!? ")
+                    ends = list(_SENT_END.finditer(core))
+                    cut = floor + (ends[-1].end() if ends else 0)
+                    p.cut(s + cut, s + m.end(), rule_id)
+                    floor = m.end()
+            else:
+                for m in pat.finditer(seg):
+                    p.cut(s + m.start(), s + m.end(), rule_id)
 
 
 _LAST_END = regex.compile(r"(?<![.!?…])[.!?…]++['\"”’)]*+\s+")
 
 
-def _strip_trailer(line: str, removed: list[str], authors: list[str]) -> str:
+def _strip_trailer(p: _Pieces, authors: list[str]) -> None:
     """Trailing bylines and source credits after the last sentence of the last line."""
     rules = _rules()
     for _ in range(4):
-        stripped = line.rstrip()
-        ends = list(_LAST_END.finditer(stripped))
-        if not ends:
-            break
-        cut = ends[-1].end()
-        tail = stripped[cut:].strip()
+        if not p.parts:
+            return
+        s, e = p.parts[-1]
+        seg = p.raw[s:e]
+        ends = list(_LAST_END.finditer(seg))
+        if ends:
+            cut = ends[-1].end()
+        elif len(p.parts) > 1:
+            cut = 0  # the piece left after a cut teaser ("… Bấm xem >> Q.D (Tổng hợp)")
+        else:
+            return
+        tail = seg[cut:].strip()
         if not tail or len(tail) > 90:
-            break
+            return
         sub = regex.match(r"(?i)^(xem thêm|đọc thêm)\s*:\s*(.*)$", tail)
         if sub:
-            removed.append(sub.group(1) + ":")
             authors.extend(n for n in parse_authors(sub.group(2)) if n not in authors)
+            p.cut(s + cut, e, "see-more")
         elif _full(rules["lines"], tail):
-            removed.append(tail)
+            p.cut(s + cut, e, "furniture")
         else:
             by = _byline(tail)
             if by is None:
-                break
-            removed.append(tail)
+                return
             authors.extend(n for n in by if n not in authors)
-        line = stripped[:cut].rstrip()
-    return line
+            p.cut(s + cut, e, "byline")
 
 
 def _byline(fragment: str) -> list[str] | None:
-    frag = fragment.strip()
+    frag = _UNMARK.sub("", fragment).strip()
     for _rule_id, pat in _rules()["byline"]:
         m = pat.match(frag)
         if m and m.end() < len(frag):
@@ -170,65 +230,158 @@ def _byline(fragment: str) -> list[str] | None:
     return None
 
 
+_UNMARK = regex.compile(r"\*\*|__|(?<!\p{L})_(?=\S)|(?<=\S)_(?!\p{L})|\\(?=[-*_#.])")
+
+
+def _is_byline_line(text: str) -> list[str] | None:
+    if len(text.split()) > 14 or _TERMINAL.search(text.rstrip(" ./)")):
+        return None
+    return _byline(text)
+
+
+# ---- the headline -----------------------------------------------------------------------
+_LEAD_END = regex.compile(r"[.!?…]['\"”’)\]]*$")
+_SITE_LIKE = regex.compile(r"(?i)\.(vn|com|net|org)\b|^(báo|tạp chí|trang|cổng)\s|online$|\bnews\b")
+_TITLE_SEP = regex.compile(r"\s+[-–—|:]\s+")
+
+
+def _content(text: str) -> set[str]:
+    stop = stoplist()
+    return {w for w in (t.lower() for t in regex.findall(r"\p{L}+", text)) if w not in stop and len(w) > 1}
+
+
+def _title_candidate(ln: Line) -> bool:
+    if ln.signal and not ln.signal.startswith("outside") and ln.signal not in ("caption", "menu"):
+        return False
+    if not 3 <= ln.words <= 40 or _TITLE_END.search(ln.plain):
+        return False
+    if _SITE_LIKE.search(ln.plain) and ln.words <= 6:
+        return False
+    return not (ln.plain.upper() == ln.plain and ln.words <= 8)
+
+
+def _choose_title(lines: list[Line], first: int) -> Line | None:
+    """The headline among the lines above the body (and the body's first line, when the
+    body starts right at the top): the best title candidate by shared words with the first
+    body lines, closeness to the body and repetition; the very first line of a short text
+    is the headline of a plain article dump."""
+    top = [ln for ln in lines[max(0, first - 30): first] if _title_candidate(ln)]
+    if not top:  # the body starts at the top: its first line may be the headline
+        top = [ln for ln in lines[first: first + 1] if _title_candidate(ln) and ln.words <= 25]
+    if not top:
+        return None
+    body = [ln for ln in lines[first:] if ln.cls == "good"][:4]
+    counts: dict[str, int] = {}
+    for ln in lines:
+        counts[ln.plain.casefold()] = counts.get(ln.plain.casefold(), 0) + 1
+    best, best_score = None, 0.0
+    for ln in top:
+        words = _content(ln.plain)
+        body_words = set().union(set(), *(_content(b.plain) for b in body if b is not ln))
+        overlap = len(words & body_words) / max(1, len(words))
+        score = overlap * min(1.0, ln.words / 8)  # a two-word menu entry shares its words too easily
+        score += 0.3 * max(0.0, 1 - (first - ln.i) / 15)
+        if counts.get(ln.plain.casefold(), 0) > 1:
+            score += 0.15
+        if ln.i == lines[0].i:
+            score += 0.25
+        if ln.words <= 4:
+            score -= 0.3
+        # "Headline - Site name" (the page's <title>) loses to the bare headline printed beside it
+        for other in top:
+            if other is not ln and len(other.plain) < len(ln.plain) and ln.plain.startswith(other.plain) \
+                    and _TITLE_SEP.match(ln.plain[len(other.plain):]):
+                score -= 1.0
+        if score > best_score:
+            best, best_score = ln, score
+    return best if best_score >= 0.35 else None
+
+
 # ---- the stage ------------------------------------------------------------------------
-def clean_text(raw: str, find_title: bool = True) -> CleanResult:
-    """Strip furniture; pull out title (first line, unless `find_title` is False — HTML
-    extraction gives the title separately), authors, site and a printed publication time."""
+def clean_text(raw: str, find_title: bool = True, known_title: str | None = None) -> CleanResult:
+    """Strip furniture; pull out title (unless `find_title` is False — HTML extraction gives
+    the title separately, as `known_title`: its repetition at the top is dropped), authors,
+    site and a printed publication time."""
     rules = _rules()
-    removed: list[str] = []
-    lines = [ln.strip() for ln in raw.split("\n")]
-    kept: list[str] = []
-    published = None
+    lines = decide(raw)
+    if known_title:
+        key = regex.sub(r"\s+", " ", known_title).strip().casefold()
+        for ln in lines[:5]:
+            if ln.plain.casefold() == key:
+                ln.cls, ln.signal = "bad", "title"
+    removed: list[Removed] = []
     authors: list[str] = []
-    for line in lines:
-        if not line:
-            continue
-        if _full(rules["tails"], line.rstrip(":")):
-            removed.append(line)
+    if not lines:
+        return CleanResult(text="")
+    good = [ln.i for ln in lines if ln.cls == "good"]
+    first, last = (good[0], good[-1]) if good else (len(lines), len(lines) - 1)
+
+    title_ln = _choose_title(lines, min(first, len(lines) - 1)) if find_title else None
+    if title_ln is not None and title_ln.i >= first:
+        first = title_ln.i + 1
+        good = [k for k in good if k > title_ln.i]
+    elif title_ln is not None:
+        # the lead between the headline and the body: sentences, whatever their length
+        for ln in lines[title_ln.i + 1: first]:
+            if ln.signal in (None, "menu") and ln.words >= 5 and (_LEAD_END.search(ln.plain) or ln.words >= 15):
+                ln.cls = "good"
+                first = min(first, ln.i)
+
+    # a printed publication time: the first dateline from the headline on, else the first above the body
+    published = None
+    zone = [ln for ln in lines if ln.i <= last + 1 and len(ln.text) < 80 and ln.cls != "good"]
+    if title_ln is not None:
+        zone = [ln for ln in zone if ln.i > title_ln.i] + [ln for ln in zone if ln.i < title_ln.i]
+    for ln in zone:
+        parsed = parse_printed_datetime(ln.plain)
+        if parsed is not None:
+            published, (s, _e) = parsed
+            lead = ln.plain[:s].strip(" ,-|\\")
+            if lead:
+                authors.extend(n for n in parse_authors(lead) if n not in authors)
             break
-        if _full(rules["lines"], line):
-            removed.append(line)
-            continue
-        if published is None and len(line) < 80:
-            parsed = parse_printed_datetime(line)
-            if parsed is not None:
-                published, (s, e) = parsed
-                lead = line[:s].strip(" ,-|")
-                if lead:
-                    authors.extend(parse_authors(lead))
-                removed.append(line)
-                continue
-        line = _remove_inline(line, removed)
-        if line:
-            kept.append(line)
 
-    title = None
-    # section label lines above the headline
-    while find_title and len(kept) > 2 and len(kept[0].split()) <= 3 and not _TERMINAL.search(kept[0]):
-        removed.append(kept.pop(0))
-    if find_title and len(kept) >= 2 and not _TITLE_END.search(kept[0]) and 3 <= len(kept[0].split()) <= 40:
-        title = kept.pop(0)
-
-    # bylines and credits at the end
-    while kept:
-        last = kept[-1]
-        by = _byline(last) if len(last.split()) <= 14 and not _TERMINAL.search(last.rstrip(" ./)")) else None
-        if by is not None:
+    # bylines just below the body ("Hà Thu (tổng hợp)", "Tin và ảnh: …"), before any list
+    for ln in lines[last + 1: last + 4]:
+        if ln.tail:
+            break
+        by = _is_byline_line(ln.plain)
+        if by:
             authors.extend(n for n in by if n not in authors)
-            removed.append(kept.pop())
-            continue
-        if _full(rules["credits"], last):
-            removed.append(kept.pop())
+
+    kept: list[_Pieces] = []
+    for ln in lines:
+        if ln is title_ln:
+            removed.append(Removed(ln.start, ln.end, "title", ln.text))
+        elif ln.cls != "good" or ln.i < first:
+            removed.append(Removed(ln.start, ln.end, ln.signal or ln.cf, ln.text))
+        else:
+            p = _Pieces(raw, ln, removed)
+            _remove_inline(p)
+            if p.parts:
+                kept.append(p)
+
+    # bylines and credits that end the kept lines
+    while kept:
+        last_p = kept[-1]
+        txt = last_p.text()
+        by = _is_byline_line(txt)
+        if by is not None or _full(rules["credits"], txt):
+            authors.extend(n for n in (by or []) if n not in authors)
+            for s, e in last_p.parts:
+                removed.append(Removed(s, e, "byline" if by else "credit", raw[s:e]))
+            kept.pop()
             continue
         break
     if kept:
-        kept[-1] = _strip_trailer(kept[-1], removed, authors)
+        _strip_trailer(kept[-1], authors)
 
     site = None
     if kept:
-        m = rules["site"].match(kept[0])
+        m = rules["site"].match(kept[0].text())
         if m and regex.search(r"\.(vn|com|net)|TTĐT|\p{Lu}{2,}", m.group(1)):
             site = m.group(1).strip()
-    text = "\n".join(kept)
-    return CleanResult(text=text, title=title, authors=authors, site=site,
-                       published_at=published, removed=removed)
+    text = "\n".join(p.text() for p in kept if p.parts)
+    removed.sort(key=lambda r: r.start)
+    return CleanResult(text=text, title=title_ln.plain if title_ln else None, authors=authors, site=site,
+                       published_at=published, removed=removed, kept=[p.parts for p in kept if p.parts])

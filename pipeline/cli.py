@@ -22,12 +22,16 @@ def _cmd_run(args) -> int:
     import signal
 
     from pipeline.batch import run_batch
+    from pipeline.ingest import InputError
 
     signal.signal(signal.SIGTERM, _on_sigterm)  # stop as cleanly as on Ctrl-C
     try:
         summary = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine,
                             scheduler=args.scheduler, force=args.force, columns=_columns(args),
                             chunk_size=args.chunk_size, quiet=args.quiet)
+    except InputError as exc:  # found before any work started: nothing was processed or written
+        print(f"kyket run: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"kyket run: interrupted; the records written so far are kept in {Path(args.out) / 'records.jsonl.partial'}"
               " — run the same command again to resume", file=sys.stderr)
@@ -41,6 +45,9 @@ def _cmd_run(args) -> int:
               "was not touched; free some space and run the same command again to resume", file=sys.stderr)
         return 74
     print(summary.line(), file=sys.stderr)
+    if summary.errors:
+        print(f"errors by type ({summary.errors} articles; each record's `errors` says more):", file=sys.stderr)
+        print("\n".join(summary.error_lines()), file=sys.stderr)
     if not args.no_warehouse:
         from pipeline.tables import build_warehouse
 
@@ -51,6 +58,13 @@ def _cmd_run(args) -> int:
         shown = ", ".join(summary.duplicate_ids[:10])
         print(f"warning: {len(summary.duplicate_ids)} article ids occur more than once (all kept, in input order; "
               f"repeats renamed ID#2, ID#3 …): {shown}{' …' if len(summary.duplicate_ids) > 10 else ''}", file=sys.stderr)
+    if summary.records_out and not summary.ok:
+        print(f"kyket run: every article failed ({summary.errors} of {summary.records_out}) — see the error types above; "
+              "check the input format and the --*-col options", file=sys.stderr)
+        return 1
+    if summary.errors and args.fail_on_error:
+        print(f"kyket run: {summary.errors} of {summary.records_out} articles failed (--fail-on-error)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -116,11 +130,11 @@ def _cmd_review(args) -> int:
 
 
 def _cmd_load(args) -> int:
-    from pipeline.tables import SchemaMismatch, load_duckdb
+    from pipeline.tables import load_duckdb
 
     try:
         counts = load_duckdb(args.records, args.duckdb)
-    except (SchemaMismatch, ValueError, FileNotFoundError) as exc:
+    except (ValueError, OSError) as exc:  # not records, another schema, a locked or foreign database
         print(f"kyket load: {exc}", file=sys.stderr)
         return 2
     print("loaded: " + ", ".join(f"{t} {n}" for t, n in counts.items()) + f" -> {args.duckdb}", file=sys.stderr)
@@ -183,7 +197,10 @@ def _cmd_train(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipeline.records import KYKET_VERSION, SCHEMA_VERSION
+
     parser = argparse.ArgumentParser(prog="kyket", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"kyket {KYKET_VERSION} (record schema {SCHEMA_VERSION})")
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("run", help="extract agreements from articles into DIR/records.jsonl")
     p.add_argument("inputs", nargs="+", help="files or folders: .txt, .html/.htm, .jsonl, .csv, .parquet "
@@ -199,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument(f"--{col}-col", default=default, help=f"table column with the {col} (default {default})")
     p.add_argument("--quiet", action="store_true", help="no progress bar or log lines")
     p.add_argument("--no-warehouse", action="store_true", help="write records.jsonl only (no tables/, no kyket.duckdb)")
+    p.add_argument("--fail-on-error", action="store_true",
+                   help="exit 1 when any article failed (a run in which every article failed always exits 1)")
     p.set_defaults(fn=_cmd_run)
     p = sub.add_parser("bench", help="throughput, memory and speed-up figures on a corpus (a script, not a test)")
     p.add_argument("corpus", help="a JSONL(.gz) corpus, e.g. ../shared/bench/baomoi-35k.jsonl.gz")
@@ -243,7 +262,33 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=None, help="model folder (default: the package's extractors/models)")
     p.set_defaults(fn=_cmd_train)
     args = parser.parse_args(argv)
-    return args.fn(args)
+    return _dispatch(args)
+
+
+def _dispatch(args) -> int:
+    """Run a subcommand; whatever it did not foresee becomes one line and a hint, not a traceback
+    (KYKET_DEBUG=1 shows the traceback)."""
+    import os
+
+    try:
+        return args.fn(args)
+    except KeyboardInterrupt:
+        print(f"kyket {args.cmd}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `kyket diff … | head`
+        return 0
+    except Exception as exc:  # noqa: BLE001 — the last line of defence
+        if os.environ.get("KYKET_DEBUG"):
+            raise
+        if isinstance(exc, OSError) and exc.strerror:
+            what = f"{exc.strerror}" + (f": {exc.filename}" if exc.filename else "")
+            print(f"kyket {args.cmd}: {what} — check the path and its permissions, then run the command again",
+                  file=sys.stderr)
+            return 74
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"kyket {args.cmd}: unexpected error ({type(exc).__name__}{': ' + text[:300] if text else ''}) — "
+              "rerun with KYKET_DEBUG=1 to see where, and report it with that output", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -49,6 +49,14 @@ def _authors(raw: str | None, site: str | None, host: str | None) -> list[str]:
     return out
 
 
+_HTML_START = regex.compile(r"(?i)\A\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:!doctype\s+html|html[\s>])", regex.DOTALL)
+
+
+def looks_like_html(text: str) -> bool:
+    """A text that is really a saved page: it starts with `<!DOCTYPE html` or `<html`."""
+    return bool(_HTML_START.match(text[:4000]))
+
+
 def extract_html(data: bytes | str) -> HtmlArticle:
     import logging
 
@@ -70,6 +78,24 @@ def extract_html(data: bytes | str) -> HtmlArticle:
     if not text:
         raise HtmlError("no article body found in the HTML page")
     site = d.get("sitename") if d.get("sitename") and d.get("sitename") != d.get("title") else d.get("hostname")
+    authors = _authors(d.get("author"), d.get("sitename"), d.get("hostname"))
+    if not authors:
+        authors = _authors(_marked_author(data), d.get("sitename"), d.get("hostname"))
     return HtmlArticle(text=text, title=(d.get("title") or None), date=d.get("date") or None,
-                       authors=_authors(d.get("author"), d.get("sitename"), d.get("hostname")),
-                       site=site, url=d.get("url") or None)
+                       authors=authors, site=site, url=d.get("url") or None)
+
+
+def _marked_author(data: bytes | str) -> str | None:
+    """The byline the page marks up as one (`class="author"`, `itemprop="author"`,
+    `rel="author"`) when trafilatura's metadata has none: its first short text."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(data.encode("utf-8") if isinstance(data, str) else data)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for el in tree.xpath('//*[@itemprop="author" or @rel="author" or contains(concat(" ", normalize-space(@class), " "), " author ")]')[:20]:
+        text = " ".join(el.text_content().split())
+        if text and len(text.split()) <= 5:
+            return text
+    return None

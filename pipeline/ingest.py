@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import json
 import os
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ from pathlib import Path
 from pipeline.encodings import DecodeError, decode_bytes, repair_double_utf8
 from pipeline.textnorm import normalize_unicode
 
-__all__ = ["DecodeError", "RawArticle", "Columns", "decode", "read_articles", "READERS", "MAX_ARTICLE_BYTES"]
+__all__ = ["DecodeError", "InputError", "RawArticle", "Columns", "check_inputs", "decode", "read_articles", "READERS",
+           "MAX_ARTICLE_BYTES"]
 
 MAX_ARTICLE_BYTES = 5_000_000
 
@@ -41,6 +43,7 @@ class RawArticle:
     error: tuple[str, str] | None = None  # (type, message) found while reading
     fmt: str = "text"  # "text" | "html"
     fallback_published_at: str | None = None  # e.g. a WARC record's date: used when the page prints none
+    input_pos: int = 0  # bytes of the inputs (as stored) read up to this article: progress by size
     _sha: str | None = field(default=None, repr=False, compare=False)
 
     def content_sha256(self) -> str:
@@ -110,11 +113,24 @@ def _read_html(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawAr
     yield from _read_file(path, "html")
 
 
+_POS = threading.local()  # the binary file a reader is reading: its tell() is the progress
+
+
+def _track(fh):
+    """Register `fh` (a binary file of the input as stored) as the current reading position."""
+    _POS.fh = fh
+    return fh
+
+
 def open_text(path: Path):
     """A text stream of a file, gunzipped when its name ends in .gz."""
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8", errors="strict", newline="")
-    return path.open(encoding="utf-8", newline="")
+        fh = gzip.open(path, "rt", encoding="utf-8", errors="strict", newline="")
+        _track(getattr(fh.buffer, "fileobj", None))  # the compressed file: bytes of it read so far
+        return fh
+    fh = path.open(encoding="utf-8", newline="")
+    _track(fh.buffer)
+    return fh
 
 
 def _from_row(row: dict, where: str, fallback_id: str, columns: Columns) -> RawArticle:
@@ -240,7 +256,7 @@ def _read_parquet(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Ra
     import pyarrow.parquet as pq
 
     try:
-        pf = pq.ParquetFile(path)
+        pf = pq.ParquetFile(_track(path.open("rb")))
     except Exception as exc:  # noqa: BLE001 — any unreadable file becomes one error record
         yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
         return
@@ -264,10 +280,18 @@ def _read_warc(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawAr
     except OSError as exc:
         yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
         return
+    _track(fh)
     with fh:
         n = 0
+        expanded = 0  # decompressed bytes of every record so far: a WARC is capped like other inputs
         try:
             for rec in ArchiveIterator(fh):
+                length = rec.rec_headers.get_header("Content-Length") or "0"
+                expanded += int(length) if length.isdigit() else 0
+                if expanded > MAX_FILE_CHARS:
+                    yield RawArticle(f"{path.stem}:{n + 1}", None, str(path), error=(
+                        "InputTooLarge", f"{path}: expands past {MAX_FILE_CHARS} bytes; stopped reading it"))
+                    return
                 if rec.rec_type != "response" or rec.http_headers is None:
                     continue
                 ctype = (rec.http_headers.get_header("Content-Type") or "").lower()
@@ -327,10 +351,119 @@ def iter_files(inputs: Iterable[str | os.PathLike]) -> Iterator[Path]:
 
 
 def read_articles(inputs: Iterable[str | os.PathLike], columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
-    """Every article of every input, in order (folders sorted by path)."""
+    """Every article of every input, in order (folders sorted by path). Each carries in
+    `input_pos` how many bytes of the inputs (as stored, compressed or not) were read."""
+    base = 0
     for path in iter_files(inputs):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
         reader = READERS.get(_suffix(path))
         if reader is None:
-            yield RawArticle(path.stem, None, str(path), error=("UnsupportedFormat", f"{path}: no reader for this file type"))
+            base += size
+            yield RawArticle(path.stem, None, str(path), error=("UnsupportedFormat", f"{path}: no reader for this file type"),
+                             input_pos=base)
             continue
-        yield from reader(path, columns)
+        _POS.fh = None
+        for art in reader(path, columns):
+            fh = getattr(_POS, "fh", None)
+            try:
+                at = fh.tell() if fh is not None and not fh.closed else size
+            except (OSError, ValueError):
+                at = size
+            art.input_pos = base + min(at, size)
+            yield art
+        _POS.fh = None
+        base += size
+
+
+# --- checks before a run ---------------------------------------------------------------------
+
+class InputError(ValueError):
+    """An input that cannot be run, found before any work starts: one sentence saying what to do."""
+
+
+KNOWN = ".txt .html/.htm .jsonl .csv .parquet (each also .gz for jsonl/csv), .warc, .warc.gz"
+_TABLES = {".jsonl", ".jsonl.gz", ".csv", ".csv.gz", ".parquet"}
+
+
+def input_files(inputs: Iterable[str | os.PathLike]) -> list[Path]:
+    """The files a run will read, in order; InputError for a missing input, a folder with no
+    article file, a file of an unknown type, or one that cannot be read."""
+    files: list[Path] = []
+    inputs = list(inputs)
+    if not inputs:
+        raise InputError("no input given: name one or more files or folders of articles")
+    for item in inputs:
+        path = Path(item)
+        if not path.exists():
+            raise InputError(f"input not found: {path} — check the path (nothing was processed)")
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and _suffix(p))
+            if not found:
+                raise InputError(f"{path} holds no article file ({KNOWN}) — check the folder")
+            files.extend(found)
+            continue
+        if not _suffix(path):
+            raise InputError(f"{path}: kyket cannot read this type of file; inputs are {KNOWN}")
+        files.append(path)
+    for path in files:
+        if not os.access(path, os.R_OK):
+            raise InputError(f"cannot read {path}: permission denied — fix its permissions or leave it out")
+    return files
+
+
+def _peek_columns(path: Path, suffix: str) -> list[str] | None:
+    """The column names of a table input (for JSONL: of its first objects); None when they
+    cannot be told up front (the reader then reports what is wrong, row by row)."""
+    try:
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        with open_text(path) as fh:
+            if suffix.startswith(".csv"):
+                header = next(csv.reader([fh.readline(MAX_LINE_CHARS)]), None)
+                return [h for h in header or [] if h] or None
+            keys: dict[str, None] = {}
+            for _ in range(50):
+                line = fh.readline(MAX_LINE_CHARS)
+                if not line:
+                    break
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(obj, dict):
+                    keys.update(dict.fromkeys(obj))
+            return list(keys) or None
+    except Exception:  # noqa: BLE001 — unreadable: the reader turns it into error records
+        return None
+    finally:
+        _POS.fh = None
+
+
+def check_columns(path: Path, columns: Columns) -> None:
+    """InputError when a table input has neither the text nor the html column, or no id column."""
+    suffix = _suffix(path)
+    if suffix not in _TABLES:
+        return
+    names = _peek_columns(path, suffix)
+    if names is None:
+        return
+    available = ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
+    if columns.text not in names and columns.html not in names:
+        raise InputError(f"column '{columns.text}' not found in {path}; available: {available} — use --text-col "
+                         f"(or --html-col for a column of HTML pages)")
+    if columns.id not in names:
+        raise InputError(f"column '{columns.id}' not found in {path}; available: {available} — use --id-col")
+
+
+def check_inputs(inputs: Iterable[str | os.PathLike], columns: Columns = DEFAULT_COLUMNS) -> list[Path]:
+    """Everything about the inputs that can be checked before a run: they exist, are readable
+    and of a known type, and every table has the id and text columns. Returns the files."""
+    files = input_files(inputs)
+    for path in files:
+        check_columns(path, columns)
+    return files

@@ -9,7 +9,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
+# Record versions this kyket reads as its own (`kyket load`): each adds optional fields only.
+#   1.0 → 1.1: source.content_sha256;  1.1 → 1.2: source.kyket_version.
+COMPATIBLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
+# The kyket release (pyproject.toml reads its version from here). Every record names the
+# release that produced it; a rerun redoes the records another release produced.
+KYKET_VERSION = "0.2.0"
 
 AgreementStatus = Literal["signed", "planned", "referenced"]
 AgreementType = Literal[
@@ -36,6 +42,10 @@ class Source(_Model):
     content_sha256: str | None = Field(
         None, description="SHA-256 of the input as read (bytes or string plus its metadata): a rerun "
                           "into the same output skips articles whose id and this hash are already there.")
+    kyket_version: str | None = Field(
+        default_factory=lambda: KYKET_VERSION,
+        description="The kyket release that produced the record (null in records older than schema 1.2); a "
+                    "rerun reuses only records of the running release.")
 
 
 class ErrorEntry(_Model):

@@ -17,6 +17,7 @@ for tests and notebooks.
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from extractors.people import extract_people
 from pipeline.assemble import assemble
 from pipeline.clean import clean_text
 from pipeline.document import Document, StageError
-from pipeline.html import extract_html
+from pipeline.html import extract_html, looks_like_html
 from pipeline.ingest import MAX_ARTICLE_BYTES, DecodeError, RawArticle, decode
 from pipeline.records import ArticleRecord, ErrorEntry, Source
 from pipeline.segment import split_sentences
@@ -60,13 +61,18 @@ def _ingest(doc: Document, raw: RawArticle) -> None:
         doc.meta["html"] = page
     else:
         doc.raw = decode(data)
+        if looks_like_html(doc.raw):
+            # a .txt or a JSONL/CSV text field that is really a saved page: the HTML path
+            page = extract_html(doc.raw)
+            doc.raw = normalize_unicode(page.text)
+            doc.meta["html"] = page
     if not doc.raw.strip():
         raise ValueError("empty article: no text after decoding")
 
 
 def _clean(doc: Document) -> None:
     page = doc.meta.get("html")
-    res = clean_text(doc.raw, find_title=page is None)
+    res = clean_text(doc.raw, find_title=page is None, known_title=page.title if page else None)
     doc.text = res.text
     doc.title = (normalize_unicode(page.title) if page and page.title else None) or res.title
     doc.authors = res.authors if not page else list(dict.fromkeys(page.authors + res.authors))
@@ -114,32 +120,89 @@ def _extract(doc: Document) -> None:
 # and NER; these limits are several times that.
 MAX_ANALYZED_SENTENCES = 40
 MAX_ANALYZED_CHARS = 12_000
-TIME_BUDGET_S = 60.0  # per article; 0 disables
+TIME_BUDGET_S = 60.0  # per article; 0 disables; the KYKET_TIME_BUDGET_S environment variable overrides it
 
 
 class ArticleTimeout(TimeoutError):
     pass
 
 
+def _budget_s() -> float:
+    try:
+        return float(os.environ.get("KYKET_TIME_BUDGET_S", TIME_BUDGET_S))
+    except ValueError:
+        return TIME_BUDGET_S
+
+
+class _ThreadTimeout(ArticleTimeout):
+    """Raised asynchronously in a thread past its budget (an async exception is instantiated
+    without arguments, so the message is the class's)."""
+    seconds = 0.0
+
+    def __init__(self, *args):
+        super().__init__(*(args or (f"article took longer than its {self.seconds:g} s budget",)))
+
+
+def _async_raise(thread_id: int, exc_type: type | None) -> None:
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
+                                               ctypes.py_object(exc_type) if exc_type else ctypes.c_void_p(0))
+
+
 @contextmanager
 def _time_budget(seconds: float):
-    """Abort an article that runs past its budget (SIGALRM; main thread on POSIX only —
-    elsewhere, e.g. in dask's worker threads, the sentence and size limits still bound it)."""
-    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    """Abort an article that runs past its budget, on every engine: in a process's main thread
+    by SIGALRM (the local engines); in any other thread (dask's worker threads, a caller's
+    thread pool) by a timer that raises ArticleTimeout in the thread. Both interrupt Python
+    code between two bytecodes, which is where an article's time goes (the tokenizer's and
+    tagger's feature extraction, the rules); a single call into native code runs to its end."""
+    if seconds <= 0:
         yield
         return
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        def _alarm(signum, frame):
+            raise ArticleTimeout(f"article took longer than its {seconds:g} s budget")
 
-    def _alarm(signum, frame):
-        raise ArticleTimeout(f"article took longer than its {seconds:g} s budget")
+        old = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+        return
+    tid = threading.get_ident()
+    exc_type = type("ArticleTimeout", (_ThreadTimeout,), {"seconds": seconds})
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
 
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    def fire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                _async_raise(tid, exc_type)
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        with lock:
+            state["done"] = True
+            if state["fired"]:
+                _async_raise(tid, None)  # a timeout not yet delivered must not hit the caller
+        timer.cancel()
+
+
+def _timeout_record(raw: RawArticle, exc: BaseException) -> ArticleRecord:
+    """The record of an article stopped by its budget outside any stage's guard."""
+    return ArticleRecord(
+        article_id=raw.article_id,
+        source=Source(path=raw.source_path, url=raw.url, site=raw.site, content_sha256=raw.content_sha256()),
+        published_at=raw.published_at, status="error",
+        errors=[ErrorEntry(stage="run", type="ArticleTimeout", message=str(exc) or "article took too long")])
 
 
 def prepare_document(raw: RawArticle) -> Document:
@@ -155,8 +218,15 @@ def prepare_document(raw: RawArticle) -> Document:
 
 
 def process_article(raw: RawArticle, raise_errors: bool = False) -> ArticleRecord:
-    with _time_budget(TIME_BUDGET_S):
-        return _process(raw, raise_errors)
+    """One article → its record; never raises (unless `raise_errors`), never runs past the
+    time budget by more than the current native call."""
+    try:
+        with _time_budget(_budget_s()):
+            return _process(raw, raise_errors)
+    except ArticleTimeout as exc:
+        if raise_errors:
+            raise
+        return _timeout_record(raw, exc)
 
 
 def _process(raw: RawArticle, raise_errors: bool) -> ArticleRecord:

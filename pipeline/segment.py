@@ -138,13 +138,11 @@ def _split_case(tok: Token) -> list[Token]:
 
 
 @lru_cache(maxsize=1)
-def _places_and_surnames() -> tuple[tuple[str, ...], frozenset[str]]:
+def _surnames() -> frozenset[str]:
     from extractors.lexicons import load
     from pipeline.textnorm import fold
 
-    places = load("places")
-    names = {fold(x) for key in ("provinces", "countries") for x in places[key]}
-    return tuple(sorted(names, key=len, reverse=True)), frozenset(fold(x) for x in load("people")["surnames"])
+    return frozenset(fold(x) for x in load("people")["surnames"])
 
 
 def _split_place_person(tok: Token) -> list[Token]:
@@ -153,19 +151,18 @@ def _split_place_person(tok: Token) -> list[Token]:
     Vietnamese surname and at least one more name word."""
     if tok.pos != "Np" or tok.text.count(" ") < 2:
         return [tok]
+    from extractors import gazetteers
     from pipeline.textnorm import fold
 
-    places, surnames = _places_and_surnames()
-    f = fold(tok.text)
-    for place in places:
-        if f.startswith(place + " "):
-            rest = tok.text[len(place) + 1:].split()
-            person = fold(rest[0]) in surnames or (tok.ner or "").endswith("PER")  # "Đức Angela Merkel"
-            if len(rest) >= 2 and person and all(w[:1].isupper() for w in rest):
-                cut = tok.start + len(place)
-                return [Token(tok.start, cut, tok.text[:len(place)], "Np", tok.ner),
-                        Token(cut + 1, tok.end, tok.text[len(place) + 1:], "Np", tok.ner)]
-            break
+    m = gazetteers.pattern().match(fold(tok.text))  # the longest place name opening the word
+    if m and tok.text[m.end():m.end() + 1] == " ":
+        n = m.end()
+        rest = tok.text[n + 1:].split()
+        person = bool(rest) and (fold(rest[0]) in _surnames() or (tok.ner or "").endswith("PER"))  # "Đức Angela Merkel"
+        if len(rest) >= 2 and person and all(w[:1].isupper() for w in rest):
+            cut = tok.start + n
+            return [Token(tok.start, cut, tok.text[:n], "Np", tok.ner),
+                    Token(cut + 1, tok.end, tok.text[n + 1:], "Np", tok.ner)]
     return [tok]
 
 

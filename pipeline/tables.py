@@ -27,6 +27,7 @@ from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pipeline.records import (
+    COMPATIBLE_SCHEMA_VERSIONS,
     SCHEMA_VERSION,
     Agreement,
     ArticleRecord,
@@ -96,6 +97,7 @@ TABLES: dict[str, dict] = {
         _VERSION,
         _f("source_path", Source, "path"), _f("source_url", Source, "url"), _f("source_site", Source, "site"),
         _f("content_sha256", Source, "content_sha256"),
+        _f("kyket_version", Source, "kyket_version"),
         _f("title", ArticleRecord, "title", "Headline."),
         _f("published_at", ArticleRecord, "published_at"),
         Col("published_date", "date", "Publication date as DATE (null when unknown)."),
@@ -185,7 +187,8 @@ def rows(record: dict) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {t: [] for t in TABLES}
     out["articles"].append({
         "article_id": aid, "schema_version": v, "source_path": src.get("path"), "source_url": src.get("url"),
-        "source_site": src.get("site"), "content_sha256": src.get("content_sha256"), "title": record.get("title"),
+        "source_site": src.get("site"), "content_sha256": src.get("content_sha256"),
+        "kyket_version": src.get("kyket_version"), "title": record.get("title"),
         "published_at": record.get("published_at"), "published_date": _date(record.get("published_at")),
         "authors": list(record.get("authors") or []), "text": record.get("text"), "text_sha256": record.get("text_sha256"),
         "status": record.get("status"), "errors": json.dumps(record.get("errors") or [], ensure_ascii=False),
@@ -227,14 +230,43 @@ def rows(record: dict) -> dict[str, list[dict]]:
     return out
 
 
+class NotRecords(ValueError):
+    """The file is not a records file written by `kyket run`."""
+
+
+_WHAT = "give a records.jsonl written by `kyket run`"
+
+
 def iter_records(path: str | Path) -> Iterator[dict]:
-    with Path(path).open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{n}: not a JSON record ({exc})") from exc
+    """The records of a records.jsonl, checked to be kyket records: a file that is not one
+    (an input table, a binary file, a folder) raises NotRecords with one clear sentence."""
+    path = Path(path)
+    if path.is_dir():
+        hint = f" (e.g. {path / 'records.jsonl'})" if (path / "records.jsonl").exists() else ""
+        raise NotRecords(f"{path} is a folder: {_WHAT}{hint}")
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: {_WHAT}")
+    with path.open(encoding="utf-8") as fh:
+        n = 0
+        while True:
+            try:
+                line = fh.readline()
+            except UnicodeDecodeError:
+                raise NotRecords(f"{path} is not a UTF-8 JSONL file (compressed or binary?): {_WHAT}") from None
+            if not line:
+                return
+            n += 1
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise NotRecords(f"{path}:{n}: not a JSON record ({exc.msg}): {_WHAT}") from None
+            if not isinstance(rec, dict) or "article_id" not in rec or "schema_version" not in rec:
+                keys = ", ".join(list(rec)[:8]) if isinstance(rec, dict) else type(rec).__name__
+                raise NotRecords(f"{path}:{n}: not a kyket record (no 'article_id'/'schema_version'; found: {keys}) — "
+                                 f"{_WHAT}; articles to extract are read by `kyket run`")
+            yield rec
 
 
 # --- schemas -------------------------------------------------------------------------------
@@ -331,26 +363,64 @@ class SchemaMismatch(ValueError):
     pass
 
 
+class DatabaseUnavailable(ValueError):
+    """The DuckDB file cannot be opened for writing (locked by another process, not a database)."""
+
+
+def _connect(db_path: str | Path):
+    import duckdb
+
+    try:
+        return duckdb.connect(str(db_path))
+    except duckdb.Error as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            raise DatabaseUnavailable(
+                f"{db_path} is open in another program (DuckDB allows one writer at a time): close that "
+                "program (a duckdb shell, a notebook) and run the command again") from None
+        raise DatabaseUnavailable(f"{db_path} cannot be opened as a DuckDB database ({text.splitlines()[0]}): "
+                                  "give a new file name or an existing kyket database") from None
+
+
+def _migrate(con, db_path, version: str) -> None:
+    """A database made by an older compatible schema: add the columns it lacks (all nullable)."""
+    if version == SCHEMA_VERSION:
+        return
+    if version not in COMPATIBLE_SCHEMA_VERSIONS:
+        raise SchemaMismatch(f"{db_path} holds schema_version {version}; this kyket writes {SCHEMA_VERSION} and can "
+                             f"upgrade {', '.join(COMPATIBLE_SCHEMA_VERSIONS[:-1])}: load into a new database file"
+                             + (" or upgrade kyket" if version > SCHEMA_VERSION else ""))
+    for t, spec in TABLES.items():
+        have = {r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()}
+        for c in spec["cols"]:
+            if c.name not in have:
+                con.execute(f"ALTER TABLE {t} ADD COLUMN {c.name} {TYPES[c.type][0]}")
+    con.execute("INSERT OR REPLACE INTO kyket_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+
 def load_duckdb(records_path: str | Path, db_path: str | Path) -> dict[str, int]:
     """Upsert a records file into a DuckDB database: each loaded article's rows in every table
     are replaced by the new ones (nothing else changes); loading the same file twice leaves
-    the tables as they were. Records of another schema version are refused."""
-    import duckdb
+    the tables as they were. Records of an older compatible schema version (1.0, 1.1: the
+    same fields less the ones added since) load with those columns null; a database made by
+    one gets the new columns added. Other versions are refused with a message."""
     import pyarrow as pa
 
-    con = duckdb.connect(str(db_path))
+    # the whole file is checked before the database is touched: a wrong file changes nothing
+    versions = {str(r["schema_version"]) for r in iter_records(records_path)}
+    unknown = versions - set(COMPATIBLE_SCHEMA_VERSIONS)
+    if unknown:
+        raise SchemaMismatch(f"{records_path} has records of schema_version {', '.join(sorted(unknown))}; this kyket "
+                             f"reads {', '.join(COMPATIBLE_SCHEMA_VERSIONS)}: rerun `kyket run` with this kyket to "
+                             "regenerate them" + (", or upgrade kyket" if max(unknown) > SCHEMA_VERSION else ""))
+    con = _connect(db_path)
     try:
         con.execute(duckdb_ddl())
         row = con.execute("SELECT value FROM kyket_meta WHERE key = 'schema_version'").fetchone()
-        if row and row[0] != SCHEMA_VERSION:
-            raise SchemaMismatch(f"{db_path} holds schema_version {row[0]}; this kyket writes {SCHEMA_VERSION}: "
-                                 "load into a new database file, or migrate the old one first")
+        if row:
+            _migrate(con, db_path, row[0])
         counts = dict.fromkeys(TABLES, 0)
         for batch in _batches(iter_records(records_path), size=1000):
-            versions = {r["schema_version"] for r in batch["articles"]}
-            if versions - {SCHEMA_VERSION}:
-                raise SchemaMismatch(f"{records_path} has records of schema_version {sorted(versions - {SCHEMA_VERSION})}; "
-                                     f"this kyket loads {SCHEMA_VERSION}: rerun `kyket run` to regenerate them")
             ids = pa.table({"article_id": sorted({r["article_id"] for r in batch["articles"]})})
             con.execute("BEGIN")
             try:

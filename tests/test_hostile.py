@@ -360,3 +360,85 @@ def test_oversized_warc_record_is_an_error_and_the_next_one_is_read(tmp_path):
     assert [r.article_id for r in recs] == ["https://example.invalid/huge", "https://example.invalid/ok"]
     assert recs[0].error[0] == "InputTooLarge" and recs[1].error is None
     assert process_article(recs[1]).agreements
+
+
+# --- limits that hold on every engine and input kind -------------------------------------------
+
+def _endless_segmenter(monkeypatch):
+    """A segmenter that never ends (pure Python), as a pathological article could make one."""
+    import pipeline.runner as runner
+
+    def endless(doc):
+        while True:
+            sum(range(1000))
+
+    monkeypatch.setattr(runner, "split_sentences", endless)
+    monkeypatch.setenv("KYKET_TIME_BUDGET_S", "1")
+
+
+def _check_timed_out(rec, t0):
+    assert time.time() - t0 < 10
+    assert rec.status == "error"
+    assert rec.errors[0].type == "ArticleTimeout" and "1 s budget" in rec.errors[0].message
+
+
+def test_time_budget_in_the_main_thread(monkeypatch):
+    _endless_segmenter(monkeypatch)
+    t0 = time.time()
+    _check_timed_out(_rec(TEXT.encode("utf-8")), t0)
+
+
+def test_time_budget_in_a_worker_thread(monkeypatch):
+    """Threads cannot use SIGALRM (dask runs tasks in worker threads): the budget still holds,
+    and a timeout never leaks into what the thread does next."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _check_seedlike(_rec(TEXT.encode("utf-8")))  # underthesea loads its models lazily, not thread-safely
+    _endless_segmenter(monkeypatch)
+    with ThreadPoolExecutor(2) as pool:
+        t0 = time.time()
+        futs = [pool.submit(_rec, TEXT.encode("utf-8"), f"t{i}") for i in range(2)]
+        for f in futs:
+            _check_timed_out(f.result(timeout=30), t0)
+        monkeypatch.undo()
+        # the same threads, after the timeouts: normal articles are untouched
+        for i in range(2):
+            _check_seedlike(pool.submit(_rec, TEXT.encode("utf-8"), f"ok{i}").result(timeout=60))
+        time.sleep(1.2)
+        assert pool.submit(lambda: sum(range(10))).result() == 45
+
+
+def test_time_budget_on_the_dask_engine(tmp_path, monkeypatch):
+    """dask workers run tasks in threads of separate processes: a budget too small for any
+    article turns every article into an ArticleTimeout record (it would hang them otherwise)."""
+    monkeypatch.setenv("KYKET_TIME_BUDGET_S", "0.0005")  # inherited by the local cluster's workers
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps({"id": f"a{i}", "text": TEXT}, ensure_ascii=False) + "\n" for i in range(4)),
+                    encoding="utf-8")
+    summary = run_batch([str(path)], tmp_path / "out", workers=1, engine="dask", quiet=True, chunk_size=2)
+    recs = [json.loads(x) for x in (tmp_path / "out" / RECORDS).read_text(encoding="utf-8").splitlines()]
+    assert summary.records_out == len(recs) == 4
+    assert all(r["status"] == "error" and r["errors"][0]["type"] == "ArticleTimeout" for r in recs), recs[0]["errors"]
+    assert list(summary.error_types) == ["ArticleTimeout"]
+
+
+def test_warc_total_size_is_capped(tmp_path, monkeypatch):
+    import io as _io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "many.warc.gz"
+    body = ("<html><body><article><p>" + ARTICLE + "</p></article></body></html>").encode()
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i in range(50):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://example.invalid/{i}", "response",
+                                                          payload=_io.BytesIO(body), http_headers=headers))
+    assert len(list(ingest.read_articles([path]))) == 50
+    monkeypatch.setattr(ingest, "MAX_FILE_CHARS", 20 * len(body))
+    recs = list(ingest.read_articles([path]))
+    assert 10 < len(recs) < 21
+    assert recs[-1].error[0] == "InputTooLarge" and "expands past" in recs[-1].error[1]
+    assert all(r.error is None for r in recs[:-1])

@@ -18,7 +18,7 @@ def _strings(obj):
 
 
 def test_lexicons_are_nfc_and_ids_unique():
-    assert {"abbreviations", "boilerplate", "dates", "events", "organisations", "people", "places"} <= set(names())
+    assert {"abbreviations", "boilerplate", "dates", "events", "gazetteers", "organisations", "people", "places"} <= set(names())
     ids = []
     for name in names():
         data = load(name)

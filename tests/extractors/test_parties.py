@@ -71,3 +71,55 @@ def test_bare_head_refers_back_to_the_named_organisation():
     quy = [o for o in orgs if o.source.startswith("parties.anaphora")]
     assert [o.value.name for o in quy] == ["Quỹ"]
     assert quy[0].value.canonical.startswith("Quỹ Phát triển quốc tế của Tổ chức các nước xuất khẩu dầu mỏ")
+
+
+def _named(orgs):
+    return [(o.value.name, o.value.canonical, o.value.kind) for o in orgs]
+
+
+def test_countries_in_other_spellings_share_the_cldr_canonical():
+    doc, orgs = _orgs("Mỹ và Ả-rập Xê-út đã ký kết một thỏa thuận vũ khí trị giá 110 tỷ USD.")
+    assert _named(orgs) == [("Mỹ", "Hoa Kỳ", "country"), ("Ả-rập Xê-út", "Ả Rập Xê-út", "country")]
+    assert all(doc.text[o.start:o.end] == o.value.name for o in orgs)
+    _doc, orgs = _orgs("Hoa Kỳ và Ả Rập Xê Út đã ký kết thỏa thuận hợp tác quốc phòng.")
+    assert _named(orgs) == [("Hoa Kỳ", "Hoa Kỳ", "country"), ("Ả Rập Xê Út", "Ả Rập Xê-út", "country")]
+
+
+def test_countries_cldr_knows_and_transliterations():
+    _doc, orgs = _orgs("Việt Nam và Belarus đã ký hiệp định, Xin-ga-po và Ma-lai-xi-a cũng ký thỏa thuận.")
+    assert _named(orgs) == [("Việt Nam", "Việt Nam", "country"), ("Belarus", "Belarus", "country"),
+                            ("Xin-ga-po", "Singapore", "country"), ("Ma-lai-xi-a", "Malaysia", "country")]
+
+
+def test_a_bloc_written_over_several_words():
+    _doc, orgs = _orgs("Anh và Úc cũng ký thỏa thuận với Liên minh châu Âu.")
+    assert [(n, c) for n, c, _k in _named(orgs)] == [
+        ("Anh", "Vương quốc Anh"), ("Úc", "Úc"), ("Liên minh châu Âu", "Liên Minh Châu Âu")]
+
+
+def test_embassies_and_ministries_of_other_countries():
+    doc, orgs = _orgs("Đại sứ quán Belarus và Bộ Thương mại Hoa Kỳ đã ký biên bản ghi nhớ.")
+    assert [o.value.name for o in orgs] == ["Đại sứ quán Belarus", "Bộ Thương mại Hoa Kỳ"]
+    _doc, orgs = _orgs("Bộ Quốc phòng Ả Rập Xê Út ký thỏa thuận với Tổng lãnh sự quán Nhật Bản tại TP.HCM.")
+    assert [o.value.name for o in orgs] == ["Bộ Quốc phòng Ả Rập Xê Út", "Tổng lãnh sự quán Nhật Bản"]
+
+
+def test_a_country_ending_a_company_name_is_no_party_of_its_own():
+    doc, orgs = _orgs("VNPT và Nissho Electronics Việt Nam ký thỏa thuận hợp tác chiến lược.")
+    assert "Việt Nam" not in [o.value.name for o in orgs]
+    assert ("Nissho Electronics Việt Nam", "organisation") in [(o.value.name, o.value.kind) for o in orgs]
+    assert all(doc.text[o.start:o.end] == o.value.name for o in orgs)
+    _doc, orgs = _orgs("Samsung Việt Nam và Honda Việt Nam đã ký hợp đồng.")
+    assert [o.value.name for o in orgs] == ["Samsung Việt Nam", "Honda Việt Nam"]
+    assert not any(o.value.kind == "country" for o in orgs)
+
+
+def test_a_country_after_a_person_or_an_office_stays_a_country():
+    _doc, orgs = _orgs("Bộ trưởng Ngoại giao Nga Sergei Lavrov và Ngoại trưởng Mỹ Rex Tillerson đã ký.")
+    assert _named(orgs) == [("Nga", "Nga", "country"), ("Mỹ", "Hoa Kỳ", "country")]
+
+
+def test_a_country_name_inside_a_person_name_is_no_country():
+    _doc, orgs = _orgs("Ông Phạm Anh Tuấn cho biết Tập đoàn Hyundai Motor Hàn Quốc đã ký với tỉnh Thừa Thiên Huế.")
+    assert [(o.value.name, o.value.kind) for o in orgs] == [
+        ("Tập đoàn Hyundai Motor Hàn Quốc", "company"), ("tỉnh Thừa Thiên Huế", "province")]

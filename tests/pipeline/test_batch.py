@@ -334,3 +334,77 @@ def test_first_pass_keeps_every_dev_signing_article():
               if might_report_signing(prepare_document(raw).folded)}
     assert signing <= passed  # recall 100% on the signing articles
     assert len(passed) < len(gold)  # it does reject something
+
+
+def test_rerun_redoes_records_of_another_kyket_release(tmp_path):
+    from pipeline.records import KYKET_VERSION
+
+    corpus = _corpus(tmp_path, copies=1)
+    out = tmp_path / "out"
+    first = run_batch([str(corpus)], out, workers=1, quiet=True)
+    recs = _records(out)
+    assert {r["source"]["kyket_version"] for r in recs} == {KYKET_VERSION}
+    assert {r["schema_version"] for r in recs} == {"1.2"}
+    # pretend the first three were written by an older release, the next two by schema 1.1
+    old = [dict(r, source=dict(r["source"], kyket_version="0.1.0")) for r in recs[:3]]
+    v11 = [dict(r, schema_version="1.1", source={k: v for k, v in r["source"].items() if k != "kyket_version"})
+           for r in recs[3:5]]
+    (out / RECORDS).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in old + v11 + recs[5:]),
+                               encoding="utf-8")
+    again = run_batch([str(corpus)], out, workers=1, quiet=True)
+    assert again.processed == 5 and again.reused == first.articles_in - 5
+    assert _records(out) == recs
+
+
+@pytest.mark.parametrize("published,value,source", [
+    ("2023-07", "2023-11-11", "published_at"),     # month known: fixes the year
+    ("2023", "2023-11-11", "published_at"),        # year known
+    ("2024-02", "2023-11-11", "published_at"),     # told in February about "11/11": the year before
+    ("2023-11-12T08:00", "2023-11-11", "published_at"),
+    (None, "--11-11", "unknown"),
+    ("July 2023", "--11-11", "unknown"),            # not ISO: not guessed
+])
+def test_partial_publication_dates_fix_the_year_and_are_kept_as_given(tmp_path, published, value, source):
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": _seed_text(SEED0), "published_at": published},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    (rec,) = _run([path], tmp_path / "out")
+    assert rec["published_at"] == published  # never padded into a fake day
+    (ag,) = rec["agreements"]
+    assert (ag["date"]["value"], ag["date"]["year_source"]) == (value, source)
+    from pipeline.tables import build_warehouse
+
+    build_warehouse(tmp_path / "out")
+    import pyarrow.parquet as pq
+
+    (row,) = pq.read_table(tmp_path / "out" / "tables" / "articles.parquet").to_pylist()
+    assert row["published_at"] == published
+    assert (row["published_date"] is not None) == (published is not None and len(published) >= 10)
+
+
+def test_progress_by_bytes_read(tmp_path):
+    from pipeline.batch import Progress
+
+    corpus = _corpus(tmp_path, copies=3)
+    size = corpus.stat().st_size
+    import pipeline.ingest as ingest
+
+    positions = [a.input_pos for a in ingest.read_articles([corpus])]
+    assert positions == sorted(positions) and positions[-1] == size and 0 < positions[0] < size
+    # a gzipped table: positions in compressed bytes, ending at the file's size
+    gz = tmp_path / "c.jsonl.gz"
+    gz.write_bytes(gzip.compress(corpus.read_bytes()))
+    gpos = [a.input_pos for a in ingest.read_articles([gz, RAW])]
+    total = gz.stat().st_size + sum(p.stat().st_size for p in RAW.glob("*.txt"))
+    assert gpos == sorted(gpos) and gpos[-1] == total and gpos[len(positions) - 1] == gz.stat().st_size
+
+    class Log(io.StringIO):
+        def isatty(self):
+            return False
+
+    log = Log()
+    p = Progress(total_bytes=1000, quiet=False, stream=log, every=0.0)
+    p.t0 -= 10  # ten seconds in
+    p.update(5, 1, 0, pos=250)
+    line = log.getvalue()
+    assert "5 articles  250 B of 1.0 kB (25%)  ETA 30s" in line, line

@@ -1,0 +1,394 @@
+"""Body or page furniture for every line of a text dump: the clean stage's line decision.
+
+A text dump of a web page (a browser's "save as text", html2text, BeautifulSoup's
+get_text, lynx/w3m, a crawler's text field) is a sequence of lines; the article body is a
+run of them somewhere in the middle, among menus, labels, dates, hotlines, related-news
+lists, footers and script remnants. Each line is decided from evidence that holds on any
+site, never from one site's wording:
+
+- length in words and characters, and whether it ends like a sentence;
+- the share of Vietnamese function words (jusText's Vietnamese stoplist, syllable-based);
+- digits and symbols, capitalisation (menus Capitalise Every Item, labels are ALL CAPS);
+- how it looks: a link or label (short, no sentence punctuation, a list bullet, a final
+  colon), a date or clock, a hotline or imprint, an HTML/script remnant, a tag list, a
+  breadcrumb or a pipe menu, an image file or placeholder; the seed patterns of
+  `extractors/lexicons/boilerplate.yaml` are one such signal among these;
+- the classes of its neighbours.
+
+The classes are jusText's (Pomikálek, 2011), adapted from HTML paragraphs to text lines:
+a context-free class (`bad`, `short`, `neargood`, `good`) from the evidence above, then
+jusText's context revision (a short or near-good line takes the class of the lines around
+it), then the article's main block: the heaviest cluster of good lines (small gaps
+allowed); good lines far from it (related-news teasers, footers) are furniture too.
+A tail heading ("Tin liên quan", "Đọc nhiều") makes the short lines after it a list.
+
+Everything here is a few regular expressions and counts per line: no model, no NLP call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from extractors.dates import parse_printed_datetime
+from extractors.lexicons import load
+
+# jusText's defaults, with the stopword thresholds set for Vietnamese syllables (on the dev
+# set's body lines the 10th percentile of the density is 0.31, the 5th 0.23; menus and
+# labels are mostly under 0.2)
+LENGTH_LOW = 70
+LENGTH_HIGH = 200
+STOP_LOW = 0.20
+STOP_HIGH = 0.30
+LINK_MAX_WORDS = 25     # a line without sentence punctuation and shorter than this reads as a link or label
+MAX_GAP_LINES = 6       # bad lines allowed inside the main block (a related box, a caption, an ad slot)
+
+_END = regex.compile(r"[.!?…:;]['\"”’»)\]*_]*$")
+_DECOR = regex.compile(r"^(?:[*+•·▪►»>–-]\s+|#{1,6}\s+|\\-\s*)+|(?:\*\*|__)|(?<!\p{L})_(?=\S)|(?<=\S)_(?!\p{L})|\\(?=[-*_#.])")
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’&.-]*")
+_MARKUP = regex.compile(
+    r"(?i)^\s*<|<\s*/?\s*[a-z][a-z0-9]*[\s>/]|/>|<!--|-->|\[if\s|\[endif|\bfunction\s*\(|\bvar\s+\w+\s*=|\bwindow\.|\bdocument\."
+    r"|googletag|gtag\(|datalayer|\(noscript\)|google tag manager|^\s*[{}]|[{}]\s*$|&[a-z]{2,6};|\bjavascript:|\bvoid\(0\)"
+)
+_DATE = regex.compile(
+    r"(?i)^(?:(?:thứ\s+\p{L}+|chủ\s+nhật|cập nhật|đăng|ngày đăng|xuất bản)[\s,:|-]*)*(?:ngày\s*)?\d{1,2}\s*(?:[/.-]|tháng)\s*\d{1,2}"
+    r"(?:\s*(?:[/.-]|năm)\s*\d{2,4})?(?:[\s,|-]*(?:lúc\s*)?\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:\(?gmt\s*\+\s*\d+\)?|am|pm))?)?\s*[,|-]?\s*$"
+    r"|^\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:am|pm))?\s*[,|-]?\s*$"
+)
+_DATETIME = regex.compile(  # a date and a clock anywhere in a short line: "07-03-2026 - 00:01 AM | Chứng khoán"
+    r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?!\d).{0,12}?(?<!\d)\d{1,2}[:h]\d{2}(?!\d)"
+    r"|(?<!\d)\d{1,2}[:h]\d{2}(?!\d).{0,12}?(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?!\d)"
+)
+_CONTACT = regex.compile(
+    r"(?i)(?<!\p{L})(?:hotline|đường dây nóng|liên hệ quảng cáo|giấy phép|tổng biên tập|phó tổng biên tập|tòa soạn|toà soạn"
+    r"|chịu trách nhiệm|bản quyền|cơ quan chủ quản|ghi rõ nguồn)(?!\p{L})"
+)
+_CONTACT_FIELD = regex.compile(r"(?i)(?<!\p{L})(?:tel|fax|e-?mail|đt|dđ|zalo|điện thoại|địa chỉ|hotline)\s*:")
+_PHONE = regex.compile(r"(?<!\d)(?:\+84|0)\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?!\d)|(?<!\d)1[89]00[ .]?\d{3,4}(?!\d)")
+_IMAGE = regex.compile(r"(?i)^(?:ảnh|hình|photo|video|clip|infographic|minh họa|minh hoạ)(?:\s*\d+)?\s*[:.]?$")
+_CREDIT_TAIL = regex.compile(r"(?i)(?:\(|[.–-]\s*|\s)(?:ảnh|nguồn ảnh|video|đồ họa|đồ hoạ|clip)\s*:\s*[^.:]{1,60}[)]?\.?$")
+_SEPS = regex.compile(r"\s[|›»>/]\s|\s[|›»]|[|›»]\s")
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    lex = load("boilerplate")
+    flags = regex.IGNORECASE | regex.V1
+    return {
+        "lines": [(e["id"], regex.compile(e["pattern"], flags)) for e in lex["furniture_lines"]],
+        "tails": [(e["id"], regex.compile(e["pattern"], flags)) for e in lex["tail_headings"]],
+        "ui": [(e["id"], regex.compile(e["pattern"], flags), e["max_words"]) for e in lex["ui_labels"]],
+    }
+
+
+@lru_cache(maxsize=1)
+def stoplist() -> frozenset[str]:
+    """jusText's Vietnamese stoplist (lower-case syllables)."""
+    import justext
+
+    return frozenset(w.lower() for w in justext.get_stoplist("Vietnamese"))
+
+
+@dataclass
+class Line:
+    i: int               # index among the non-empty lines
+    start: int           # offsets of the stripped line in the raw text
+    end: int
+    text: str            # the line as in the raw text (stripped)
+    plain: str           # list bullets, markdown emphasis and escapes removed: what the evidence reads
+    words: int
+    stop: float          # share of stoplist syllables
+    caps: float          # share of words that start with a capital
+    end_punct: bool      # ends like a sentence
+    bullet: bool
+    signal: str | None   # the furniture evidence that fired ("seed:bp.image_file", "markup", "date", ...)
+    tail: bool = False   # a heading after which a list of other articles follows
+    cf: str = ""         # context-free class
+    cls: str = ""        # final class: "good" (body) or "bad" (furniture)
+
+
+def split_lines(raw: str) -> list[Line]:
+    out: list[Line] = []
+    pos = 0
+    stop = stoplist()
+    for chunk in raw.split("\n"):
+        start = pos
+        pos += len(chunk) + 1
+        s = chunk.strip()
+        if not s:
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        a = start + lead
+        plain = _DECOR.sub("", s).strip()
+        toks = _WORD.findall(plain)
+        n = len(toks)
+        low = [t.lower().strip(".") for t in toks]
+        out.append(Line(
+            i=len(out), start=a, end=a + len(s), text=s, plain=plain, words=n,
+            stop=sum(t in stop for t in low) / n if n else 0.0,
+            caps=sum(t[0].isupper() for t in toks) / n if n else 0.0,
+            end_punct=bool(_END.search(plain.rstrip())),
+            bullet=plain != s and bool(regex.match(r"[*+•·▪►»>–-]\s", s)),
+            signal=None,
+        ))
+    return out
+
+
+def _signal(ln: Line) -> str | None:
+    """The furniture evidence a line carries by itself, or None."""
+    rules = _rules()
+    p = ln.plain
+    if not p:
+        return "empty"
+    for rid, pat in rules["tails"]:
+        if pat.fullmatch(p.rstrip(" :")):
+            ln.tail = True
+            return "tail:" + rid
+    for rid, pat in rules["lines"]:
+        if pat.fullmatch(p):
+            return "seed:" + rid
+    if _MARKUP.search(p):
+        return "markup"
+    if ln.words == 0:
+        return "symbols"
+    if ln.words <= 12 and (_DATE.match(p) or parse_printed_datetime(p) is not None or _DATETIME.search(p)):
+        return "date"
+    letters = sum(c.isalpha() for c in p)
+    if letters < 0.5 * len(p.replace(" ", "")) and ln.words < 12:
+        return "symbols"  # "A- A A+", "* * * __", "1 2 3 4 5", "(0)"
+    for rid, pat, max_words in rules["ui"]:
+        if ln.words <= max_words and pat.match(p):
+            return "ui:" + rid
+    if ln.words <= 25 and (_CONTACT_FIELD.search(p) or (_CONTACT.search(p) and (_PHONE.search(p) or not ln.end_punct))):
+        return "contact"
+    if ln.words <= 12 and _PHONE.search(p):
+        return "contact"
+    if _IMAGE.match(p):
+        return "image"
+    if p.count("#") >= 2 and regex.match(r"#\s*\S", p):
+        return "tags"
+    if len(_SEPS.findall(" " + p + " ")) >= 2 and not ln.end_punct:
+        return "menu"  # "Trang chủ | Tòa soạn | Liên hệ", "Kinh doanh › Quốc tế"
+    if ln.words <= 4 and p.endswith(":"):
+        return "label"  # "Tải ứng dụng:", "Từ khóa:"
+    if not ln.end_punct and ln.words <= 10 and p.upper() == p and sum(c.isalpha() for c in p) >= 4:
+        return "label"  # "BÁO ĐIỆN TỬ CHÍNH PHỦ", "TIN LIÊN QUAN"
+    if not ln.bullet and not regex.search(r"[,.;:!?()\"“”]", p) and (
+            (ln.words >= 12 and ln.caps >= 0.6 and ln.stop < STOP_LOW)
+            or (ln.words >= 20 and ln.caps >= 0.4 and _max_lower_run(p) <= 2)):
+        return "menu"  # "Thời sự Kinh doanh Thế giới Giải trí Thể thao Đời sống Sức khỏe …" on one line
+    if _CREDIT_TAIL.search(p) and ln.words <= 60:
+        return "caption"  # "… Ảnh: Reuters", "(Ảnh: TTXVN)"
+    return None
+
+
+def _max_lower_run(text: str) -> int:
+    """The longest run of words that do not start with a capital (menus: one or two)."""
+    best = run = 0
+    for t in _WORD.findall(text):
+        run = 0 if t[0].isupper() or t[0].isdigit() else run + 1
+        best = max(best, run)
+    return best
+
+
+def classify_context_free(lines: list[Line]) -> None:
+    for ln in lines:
+        ln.signal = _signal(ln)
+        chars = len(ln.plain)
+        if ln.signal == "caption":
+            ln.cf = "short"  # a photo caption: kept with the body around it (it often names the signers)
+        elif ln.signal:
+            ln.cf = "bad"
+        elif not ln.end_punct and ln.words < LINK_MAX_WORDS:
+            ln.cf = "short"
+        elif chars < LENGTH_LOW:
+            ln.cf = "short"
+        elif ln.stop >= STOP_HIGH:
+            ln.cf = "good" if chars > LENGTH_HIGH else "neargood"
+        elif ln.stop >= STOP_LOW:
+            ln.cf = "good" if chars > 4 * LENGTH_HIGH else "neargood"  # a long paragraph is never a menu
+        else:
+            ln.cf = "bad"
+
+
+# furniture that sits inside a body (a photo, its file name, its caption) and says nothing
+# about the lines around it: the context revision looks through it
+TRANSPARENT = ("caption", "image", "seed:bp.image_file", "seed:bp.image_placeholder")
+
+
+def _neighbour(classes: list[str], i: int, step: int, ignore_neargood: bool, skip=()) -> str:
+    j = i + step
+    while 0 <= j < len(classes):
+        if j in skip:
+            j += step
+            continue
+        c = classes[j]
+        if c in ("good", "bad"):
+            return c
+        if c == "neargood" and not ignore_neargood:
+            return c
+        j += step
+    return "bad"
+
+
+def revise(lines: list[Line]) -> None:
+    """jusText's context revision, line by line (no HTML headings in a text dump)."""
+    cls = [ln.cf for ln in lines]
+    # the lines after a tail heading are a list of other articles: its short items are bad
+    in_list = False
+    for k, ln in enumerate(lines):
+        if ln.tail:
+            in_list = True
+        elif in_list and cls[k] == "short":
+            cls[k] = "bad"
+        elif in_list and cls[k] in ("good", "neargood") and not ln.bullet:
+            in_list = False
+    skip = {k for k, ln in enumerate(lines) if ln.signal in TRANSPARENT}
+    if "good" not in cls:
+        # no line is good by itself (a short article, a one-paragraph text): the near-good
+        # lines are the best there is
+        cls = ["good" if c == "neargood" else c for c in cls]
+    new = {}
+    for k, c in enumerate(cls):
+        if c != "short":
+            continue
+        prev, nxt = _neighbour(cls, k, -1, True, skip), _neighbour(cls, k, 1, True, skip)
+        if prev == "good" and nxt == "good":
+            new[k] = "good"
+        elif prev == "bad" and nxt == "bad":
+            new[k] = "bad"
+        elif (prev == "bad" and _neighbour(cls, k, -1, False, skip) == "neargood") or \
+                (nxt == "bad" and _neighbour(cls, k, 1, False, skip) == "neargood"):
+            new[k] = "good"
+        else:
+            new[k] = "bad"
+    for k, c in new.items():
+        cls[k] = c
+    for k, c in enumerate(cls):
+        if c == "neargood":
+            prev, nxt = _neighbour(cls, k, -1, True, skip), _neighbour(cls, k, 1, True, skip)
+            cls[k] = "bad" if (prev, nxt) == ("bad", "bad") else "good"
+    # a list introduced by a sentence of the body ("Danh sách các đơn vị ký kết:", "gồm các
+    # nội dung sau:") is body: the intro and its items take the class of the line above
+    k = 0
+    while k < len(lines):
+        ln = lines[k]
+        if ln.plain.endswith(":") and ln.words >= 5 and not ln.signal and k > 0:
+            above = _neighbour(cls, k, -1, True, skip)
+            j = k + 1
+            while j < len(lines) and (lines[j].cf in ("short", "neargood") or lines[j].signal == "menu") \
+                    and not lines[j].tail:
+                j += 1
+            if above == "good" and j > k + 1:
+                for m in range(k, j):
+                    cls[m] = "good"
+            k = max(j, k + 1)
+        else:
+            k += 1
+    for ln, c in zip(lines, cls, strict=False):
+        ln.cls = c
+
+
+def main_block(lines: list[Line]) -> tuple[int, int] | None:
+    """(first, last) index of the article's main block. Good lines form clusters (up to
+    MAX_GAP_LINES furniture lines between two good ones; a tail heading always ends a
+    cluster); the heaviest cluster is the body. A cluster just above it joins it (the
+    lead above a related-news box), one just below only when no tail heading parts them."""
+    clusters: list[list[int]] = []
+    gaps: list[tuple[int, bool]] = []  # gap before each cluster after the first: (lines, tail heading inside)
+    gap, tail_seen = 0, False
+    for k, ln in enumerate(lines):
+        if ln.cls == "good":
+            if clusters and gap <= MAX_GAP_LINES and not tail_seen:
+                clusters[-1].append(k)
+            else:
+                if clusters:
+                    gaps.append((gap, tail_seen))
+                clusters.append([k])
+            gap, tail_seen = 0, False
+        else:
+            gap += 1
+            tail_seen = tail_seen or ln.tail
+    if not clusters:
+        return None
+
+    def mass(c):
+        return sum(len(lines[k].plain) * (0.5 + lines[k].stop) for k in c)
+
+    best = max(range(len(clusters)), key=lambda j: mass(clusters[j]))
+    a = b = best
+    while a > 0 and gaps[a - 1][0] <= MAX_GAP_LINES:
+        a -= 1
+    while b + 1 < len(clusters) and gaps[b][0] <= MAX_GAP_LINES and not gaps[b][1]:
+        b += 1
+    return clusters[a][0], clusters[b][-1]
+
+
+_CONT = regex.compile(r"[\p{Ll},.;:)\]”’%]")
+_SENT_STOP = regex.compile(r"[.!?…]['\"”’)\]]*$")
+
+
+def _fragments(lines: list[Line]) -> list[list[int]]:
+    """Runs of lines that are one sentence broken by the renderer at inline links ("Chính
+    phủ ban hành Nghị định số" / "357/2025/NĐ-CP" / "ngày 31/12/2025 quy định …"): a line
+    that does not end a sentence, followed by one that starts in lower case or with
+    punctuation (or by a short link text and then such a line)."""
+    runs, k = [], 0
+    while k < len(lines):
+        run = [k]
+        while run[-1] + 1 < len(lines) and not _SENT_STOP.search(lines[run[-1]].plain):
+            j = run[-1] + 1
+            if _CONT.match(lines[j].plain):
+                run.append(j)
+            elif j + 1 < len(lines) and lines[j].words <= 4 and not lines[j].end_punct and _CONT.match(lines[j + 1].plain) \
+                    and not lines[j].tail:
+                run += [j, j + 1]
+            else:
+                break
+        runs.append(run)
+        k = run[-1] + 1
+    return runs
+
+
+def _classify_fragments(lines: list[Line]) -> None:
+    """A broken sentence is classified as the whole it is: its lines take the class of the
+    joined text (a remnant or a label among them keeps its own)."""
+    for run in _fragments(lines):
+        if len(run) < 2:
+            continue
+        first, last = lines[run[0]], lines[run[-1]]
+        plain = " ".join(lines[k].plain for k in run)
+        toks = _WORD.findall(plain)
+        stop = stoplist()
+        whole = Line(i=first.i, start=first.start, end=last.end, text=plain, plain=plain, words=len(toks),
+                     stop=sum(t.lower().strip(".") in stop for t in toks) / max(1, len(toks)),
+                     caps=sum(t[0].isupper() for t in toks) / max(1, len(toks)),
+                     end_punct=bool(_END.search(plain)), bullet=first.bullet, signal=None)
+        classify_context_free([whole])
+        for k in run:
+            ln = lines[k]
+            if ln.signal in (None, "symbols", "date", "label", "menu"):
+                ln.signal, ln.cf = whole.signal, whole.cf
+
+
+def decide(raw: str) -> list[Line]:
+    """Every non-empty line of `raw` with its class: `good` (body) or `bad` (furniture)."""
+    lines = split_lines(raw)
+    classify_context_free(lines)
+    _classify_fragments(lines)
+    revise(lines)
+    block = main_block(lines)
+    if block is not None:
+        a, b = block
+        # the lead (sapo) sits between the headline and the body, sometimes with a share bar,
+        # a date or a related box between it and the body: the nearest sentence above joins
+        for ln in reversed(lines[max(0, a - MAX_GAP_LINES): a]):
+            if ln.cf in ("neargood", "good") and not ln.signal and ln.end_punct and ln.words >= 15:
+                ln.cls, a = "good", ln.i
+                break
+        for ln in lines:
+            if ln.cls == "good" and not a <= ln.i <= b:
+                ln.cls = "bad"
+                ln.signal = ln.signal or "outside-main-block"
+    return lines

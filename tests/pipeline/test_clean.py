@@ -1,0 +1,195 @@
+"""The clean stage: line decision, headline, bylines, verbatim text, recorded removals.
+
+The figures on real pages are measured on material made at test time from ../shared
+(tests/pipeline/clean_material.py): nothing third-party is stored in the repository.
+`python -m tests.pipeline.clean_material` prints the same figures.
+"""
+from __future__ import annotations
+
+import regex
+
+from pipeline.clean import clean_text
+from pipeline.lines import decide
+from tests.conftest import needs_shared
+
+# A made-up page dump (not any site's text): the furniture kinds of real dumps around a body.
+PAGE = """<!-- [if lte IE 6]> -->
+Google Tag Manager (noscript)
+Trang chủ | Thời sự | Kinh doanh | Thế giới | Giải trí
+Đăng nhập
+Thời sự Kinh doanh Thế giới Giải trí Thể thao Pháp luật Giáo dục Sức khỏe Đời sống Du lịch Số hóa Xe Ý kiến
+Hotline: 0912 345 678
+A- A A+
+Kinh doanh
+Hai công ty ký thỏa thuận hợp tác phát triển vùng nguyên liệu
+Thứ hai, 6/3/2023, 09:15 (GMT+7)
+Sáng 5/3, tại Hà Nội, Công ty cổ phần Nông sản Xanh và Công ty TNHH Chế biến Miền Tây đã ký thỏa thuận hợp tác phát triển vùng nguyên liệu cho giai đoạn 2023 - 2025.
+Theo thỏa thuận, hai bên sẽ cùng đầu tư vào các vùng trồng lúa, xây dựng kho bảo quản và chia sẻ thông tin thị trường để nâng cao giá trị của nông sản.
+Cam kết của hai bên
+Đại diện hai công ty cho biết việc hợp tác sẽ giúp người nông dân có đầu ra ổn định, đồng thời giúp doanh nghiệp chủ động được nguồn hàng trong những năm tới.
+Ông Nguyễn Văn An, Giám đốc công ty, cho biết thỏa thuận là bước đầu của một chương trình dài hạn mà hai bên đã chuẩn bị trong nhiều tháng qua.
+Minh Hà
+Chia sẻ
+Tin liên quan
+Ba tỉnh ký kết chương trình hợp tác phát triển du lịch
+Doanh nghiệp Việt ký hợp đồng xuất khẩu gạo sang châu Phi
+Ngân hàng và hiệp hội ký biên bản ghi nhớ hỗ trợ vốn
+Đọc nhiều
+Giá vàng hôm nay giảm mạnh
+z3478721656675-abc.jpg
+© 2023 Báo Điện tử Ví dụ. Giấy phép số 123/GP-BTTTT.
+Tòa soạn: 1 Phố Huế, Hà Nội. Điện thoại: 024 1234 5678
+"""
+
+BODY = [
+    "Sáng 5/3, tại Hà Nội, Công ty cổ phần Nông sản Xanh",
+    "Theo thỏa thuận, hai bên sẽ cùng đầu tư",
+    "Cam kết của hai bên",
+    "Đại diện hai công ty cho biết",
+    "Ông Nguyễn Văn An, Giám đốc công ty",
+]
+FURNITURE = [
+    "[if lte IE 6]", "Google Tag Manager", "Trang chủ |", "Đăng nhập", "Thời sự Kinh doanh Thế giới", "Hotline",
+    "A- A A+", "Kinh doanh\n", "GMT+7", "Minh Hà", "Chia sẻ", "Tin liên quan", "Ba tỉnh ký kết",
+    "xuất khẩu gạo", "biên bản ghi nhớ", "Đọc nhiều", "Giá vàng", ".jpg", "©", "Tòa soạn",
+]
+
+
+def test_page_dump_line_by_line():
+    res = clean_text(PAGE)
+    for b in BODY:
+        assert b in res.text, b
+    for f in FURNITURE:
+        assert f not in res.text + "\n", f
+    assert res.title == "Hai công ty ký thỏa thuận hợp tác phát triển vùng nguyên liệu"
+    assert res.authors == ["Minh Hà"]
+    assert res.published_at == "2023-03-06T09:15"
+
+
+def test_text_is_verbatim_pieces_and_every_removal_is_recorded():
+    for raw in (PAGE, "Tiêu đề bài báo về ký kết hợp tác\nNội dung bài [Một tin liên quan khác ở đây nhé] tiếp tục ở đây. Bấm xem >> Còn nữa thì sao. Anh Tuấn"):
+        res = clean_text(raw)
+        rebuilt = "\n".join(" ".join(raw[a:b] for a, b in parts) for parts in res.kept)
+        assert rebuilt == res.text
+        covered = [False] * len(raw)
+        for parts in res.kept:
+            for a, b in parts:
+                covered[a:b] = [True] * (b - a)
+        for r in res.removed:
+            assert raw[r.start:r.end] == r.text and r.reason
+            covered[r.start:r.end] = [True] * (r.end - r.start)
+        missing = "".join(c for c, ok in zip(raw, covered, strict=False) if not ok and not c.isspace())
+        assert missing == ""
+
+
+def test_headline_is_never_a_label_date_hotline_or_remnant():
+    raw = ("Thời sự\nBÁO ĐIỆN TỬ VÍ DỤ\n13:44 25/03/2023\nHotline: 0912 345 678\n<div class=\"x\">\n"
+           "Tỉnh ký kết hợp tác với trường đại học về đào tạo nhân lực\n"
+           "Chiều 24/3, Ủy ban nhân dân tỉnh và trường đại học đã ký kết thỏa thuận hợp tác về đào tạo nhân lực chất lượng cao cho giai đoạn tới, với nhiều nội dung cụ thể.\n"
+           "Theo đó, trường sẽ mở thêm các lớp đào tạo ngắn hạn cho cán bộ của tỉnh và cùng triển khai các đề tài nghiên cứu khoa học phục vụ phát triển kinh tế của địa phương.\n")
+    res = clean_text(raw)
+    assert res.title == "Tỉnh ký kết hợp tác với trường đại học về đào tạo nhân lực"
+    assert res.published_at == "2023-03-25T13:44"
+    assert res.text.startswith("Chiều 24/3")
+
+
+def test_a_plain_article_keeps_its_short_lines_and_lists():
+    raw = ("Hai sở ký kết chương trình phối hợp\n\n"
+           "Sáng 10/10, hai sở đã ký kết chương trình phối hợp trong công tác giáo dục cho giai đoạn 2023 - 2025 với nhiều nội dung quan trọng.\n\n"
+           "Nội dung phối hợp gồm các việc sau:\n- Trao đổi kinh nghiệm quản lý\n- Tổ chức hội thảo chuyên môn\n\n"
+           "Ngắn gọn vậy thôi.\n\nAnh Tuấn\n")
+    res = clean_text(raw)
+    assert res.title == "Hai sở ký kết chương trình phối hợp"
+    for s in ("Sáng 10/10", "Nội dung phối hợp gồm", "- Trao đổi kinh nghiệm", "- Tổ chức hội thảo"):
+        assert s in res.text
+    assert "Anh Tuấn" not in res.text and res.authors == ["Anh Tuấn"]
+
+
+def test_line_decision_is_cheap_and_total():
+    big = "\n".join(["Trang chủ", "Một câu văn bình thường của bài báo có đủ các từ chức năng của tiếng Việt."] * 5000)
+    lines = decide(big)
+    assert len(lines) == 10000 and all(ln.cls in ("good", "bad") for ln in lines)
+    assert decide("") == [] and clean_text("").text == ""
+
+
+def test_html_in_a_txt_file_goes_through_the_html_path(tmp_path):
+    from tests.pipeline.clean_material import run_article
+
+    body = "".join(f"<p>Đoạn {i}: hai bên đã ký kết thỏa thuận hợp tác và sẽ cùng nhau triển khai các nội dung của chương trình trong thời gian tới.</p>" for i in range(6))
+    page = ("<!DOCTYPE html><html><head><title>Ký kết hợp tác - Báo Ví Dụ</title></head><body>"
+            "<nav><a href='/'>Trang chủ</a> <a href='/a'>Thời sự</a></nav>"
+            f"<article><h1>Ký kết hợp tác</h1>{body}</article><footer>© Báo Ví Dụ</footer></body></html>")
+    p = tmp_path / "page.txt"
+    p.write_text(page, encoding="utf-8")
+    doc = run_article(p)
+    assert "html" in doc.meta and "<" not in doc.text and "Đoạn 0:" in doc.text and "Trang chủ" not in doc.text
+
+
+def test_patterns_are_bounded():
+    from pipeline import lines
+
+    nasty = ["a" * 20_000, "1/" * 10_000, "<" * 20_000, "| " * 10_000, "Thứ " * 5_000, "#" * 20_000]
+    pats = [v for v in vars(lines).values() if isinstance(v, regex.Pattern)]
+    pats += [p for _id, p in lines._rules()["lines"]] + [p for _id, p, _n in lines._rules()["ui"]]
+    for pat in pats:
+        for s in nasty:
+            pat.search(s, timeout=2.0)
+
+
+# ---- on real material (../shared) ----------------------------------------------------------
+@needs_shared
+def test_dev_articles_figures():
+    from tests.pipeline.clean_material import dev_figures, dev_ids
+
+    t = dev_figures(dev_ids())
+    assert t.rate("body_first_kept") >= 0.98, t.misses.get("body_first_kept")
+    assert t.rate("body_last_kept") >= 0.98, t.misses.get("body_last_kept")
+    assert t.rate("headline_exact") >= 0.98, t.misses.get("headline_exact")
+    assert t.rate("authors") >= 0.90, t.misses.get("authors")
+    # gold furniture of the dev set is mostly inline in one-line bodies ("Theo X", a related
+    # headline glued to the text); measured floor, not yet the 0.90 target
+    assert t.rate("furniture_removed") >= 0.60, t.table()
+
+
+@needs_shared
+def test_dev65_is_untouched():
+    from tests.pipeline.clean_material import dev_figures, dev_ids
+
+    t = dev_figures(dev_ids("dev65"))
+    assert all(t.rate(k) == 1.0 for k in t.counts), t.misses
+
+
+@needs_shared
+def test_rendered_pages_line_by_line():
+    """../shared/html rendered by html2text and BeautifulSoup, labelled by trafilatura and
+    jusText agreeing: furniture lines gone, body lines kept, first and last body lines kept."""
+    from tests.pipeline.clean_material import html_figures
+
+    t = html_figures()
+    assert t.rate("furniture_removed") >= 0.97, t.misses.get("furniture_removed")
+    assert t.rate("body_kept") >= 0.85, t.misses.get("body_kept")
+    assert t.rate("last_body_kept") >= 0.98, t.misses.get("last_body_kept")
+    assert t.rate("first_body_kept") >= 0.80, t.misses.get("first_body_kept")
+    assert t.rate("headline_exact") >= 0.50, t.misses.get("headline_exact")
+
+
+@needs_shared
+def test_html_pages_through_trafilatura():
+    from tests.pipeline.clean_material import HTML, pages, run_article
+
+    for name in pages():
+        doc = run_article(HTML / f"{name}.html")
+        top = doc.text.split("\n")[0]
+        assert not regex.match(r"(?i)(tải ứng dụng|báo điện tử|- )", top), (name, top)
+        assert len(doc.text) > 1000 and doc.title, name
+    assert run_article(HTML / "baodautu.html").authors == ["Nguyên Minh"]
+
+
+@needs_shared
+def test_no_signing_invented_from_furniture():
+    """A related-news headline about a signing in the furniture of a page is not an agreement."""
+    from pipeline.ingest import RawArticle
+    from pipeline.runner import process_article
+
+    rec = process_article(RawArticle("t", PAGE.replace("đã ký thỏa thuận", "đã bàn về").replace("thỏa thuận hợp tác phát triển vùng nguyên liệu cho", "kế hoạch cho").replace("Theo thỏa thuận", "Theo kế hoạch").replace("thỏa thuận là", "kế hoạch là").replace("Hai công ty ký thỏa thuận", "Hai công ty bàn").encode(), "t"))
+    assert rec.agreements == [], [a.evidence for a in rec.agreements]
