@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv browser run test lint eval schema clean
+.PHONY: venv browser run test smoke lint eval schema clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,17 @@ browser:
 
 test: venv browser
 	$(BIN)/python -m pytest
+	$(MAKE) smoke
+
+# The package as a user installs it: a fresh venv, `pip install .` without extras, then an
+# HTML + WARC + JSONL run outside the source tree (.ci/smoke.py): N articles in, N ok out.
+SMOKE := build/smoke-venv
+smoke:
+	rm -rf $(SMOKE)
+	$(PYTHON) -m venv $(SMOKE)
+	$(SMOKE)/bin/pip install --quiet --upgrade pip
+	$(SMOKE)/bin/pip install --quiet .
+	cd build && ../$(SMOKE)/bin/python ../.ci/smoke.py
 
 lint: venv
 	$(BIN)/ruff check pipeline extractors tests scripts

@@ -120,7 +120,7 @@ def _trie_regex(keys) -> str:
     def build(node: dict) -> str:
         alts = []
         for ch in sorted(c for c in node if c):
-            piece = r"(?:\s?-\s?|\s)" if ch == " " else regex.escape(ch)
+            piece = r"(?:\s?[-‐–]\s?|\s)" if ch == " " else regex.escape(ch)
             alts.append(piece + build(node[ch]))
         if not alts:
             return ""

@@ -165,8 +165,9 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
             if has_loc and last_good is not None and _is_proper(toks[last_good]) and not is_place(t) \
                     and is_place(toks[last_good]):
                 break  # "Sở … Bắc Ninh Quảng Nam": a place closes the name; "Imal Pal Group" goes on
-            if _is_proper(t) or is_place(t):
-                has_loc = True
+            if is_place(t) or (_is_proper(t) and not (
+                    nxt is not None and fold(nxt.text) in lex["admin"] and j + 2 < len(toks) and is_place(toks[j + 2]))):
+                has_loc = True  # "Sở Công Thương tỉnh Bắc Giang": a proper descriptor before its province
             last_good, pending = j, 0
         elif t.pos == "M" and last_good is not None and j - last_good == 1 and _is_proper(toks[last_good]) \
                 and regex.fullmatch(r"\d{1,2}", t.text):
@@ -175,12 +176,16 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
         elif any(f.startswith(w + " ") and t.text[len(w) + 1:][:1].isupper() for w in lex["inner"]):
             last_good, pending = j, 0  # one word "xã hội chủ nghĩa Việt Nam": descriptor + proper name
             has_loc = True
-        elif f in ("và", "&") and not has_loc and nxt is not None and _is_cap(nxt) and not head_at(doc.folded, nxt):
+        elif f in ("và", "&") and not has_loc and nxt is not None and _is_cap(nxt) and not head_at(doc.folded, nxt) \
+                and not is_place(nxt):  # "Vương quốc Anh và Việt Nam": two parties
             pending += 1
         elif not has_loc and pending < 3 and (f in lex["inner"] or (
                 t.pos in ("N", "A") and nxt is not None and (_is_cap(nxt) or fold(nxt.text) in lex["inner"])
                 and not head_at(doc.folded, nxt))) and f not in ("và", "với", "của", "các", "những", "cùng", "hai", "tại", "lễ"):
             pending += 1
+        elif not has_loc and pending < 3 and (k := _inner_across(doc, toks, j)) is not None:
+            pending += 1  # "TNHH một thành viên Woori": an inner phrase split into several words
+            j = k
         else:
             break
         j += 1
@@ -211,6 +216,28 @@ def _place_at(doc: Document, toks: list[Token], i: int) -> tuple[int, gazetteers
     k = gazetteers.key(m.group(0))
     place = gazetteers.countries().get(k) or gazetteers.capitals().get(k) or gazetteers.provinces().get(k)
     return (j, place) if place else None
+
+
+def _inner_across(doc: Document, toks: list[Token], j: int) -> int | None:
+    """Index of the last token of an inner descriptor phrase ("một thành viên") that opens at
+    token j and spans several tokens, when a capitalised word follows it."""
+    for w in _lex()["inner"]:
+        end = toks[j].start + len(w)
+        if end > toks[j].end and doc.folded.startswith(w, toks[j].start):
+            k = next((x for x in range(j, len(toks)) if toks[x].end >= end), None)
+            if k is not None and toks[k].end == end and k + 1 < len(toks) and _is_cap(toks[k + 1]):
+                return k
+    return None
+
+
+def _through_place(doc: Document, toks: list[Token], run: tuple[int, int]) -> tuple[int, int]:
+    """A name ends at the end of a place it ends on, however the words split ("UBND tỉnh Bà Rịa
+    - Vũng Tàu": the tokens stop at the dash, the province does not)."""
+    for k in range(run[0] + 1, run[1]):
+        place = _place_at(doc, toks, k) if _is_cap(toks[k]) else None
+        if place and place[0] > run[1]:
+            return run[0], place[0]
+    return run
 
 
 def _name_before(doc: Document, toks: list[Token], i: int) -> int | None:
@@ -309,15 +336,21 @@ def _expand_list(doc: Document, toks: list[Token], i: int, run: tuple[int, int],
     return []
 
 
+_LOCATIVE = ("tại", "ở", "đến", "tới", "sang")
+
+
 def extract_orgs(doc: Document, sent: Span) -> list[Span]:
     toks = analyze(doc, sent)
     lex = _lex()
     out: list[Span] = []
+    loc_end = -1
     i = 0
     while i < len(toks):
         t = toks[i]
         h = head_at(doc.folded, t)
         run = _org_run(doc, toks, i) if h else None
+        if run:
+            run = _through_place(doc, toks, run)
         if run:
             items = _expand_list(doc, toks, i, run, h[1], h[2])
             if items:
@@ -345,6 +378,18 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
                     i += 1
                 continue
         place = _place_at(doc, toks, i) if _is_cap(t) else None
+        if place:
+            # "ma túy ở Honduras, Guatemala và Mexico": the places listed after a preposition
+            # inside a clause are where, not who (the first one is left to the grouping)
+            j = place[0]
+            if prev in _LOCATIVE and i >= 2 and toks[i - 2].text not in (",", ";", ":"):
+                loc_end = toks[j - 1].end
+            elif loc_end >= 0 and doc.folded[loc_end:t.start].strip() in (",", "và", "hoặc"):
+                loc_end = toks[j - 1].end
+                i = j
+                continue
+            else:
+                loc_end = -1
         if place and place[1].kind in ("country", "bloc"):
             j, p = place
             e = toks[j - 1].end

@@ -33,7 +33,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.ingest import DEFAULT_COLUMNS, Columns, InputError, RawArticle, check_inputs, read_articles
+from pipeline.ingest import (
+    DEFAULT_COLUMNS,
+    Columns,
+    InputError,
+    RawArticle,
+    check_inputs,
+    read_articles,
+)
 from pipeline.records import KYKET_VERSION, SCHEMA_VERSION
 
 RECORDS = "records.jsonl"

@@ -171,9 +171,33 @@ def _remove_inline(p: _Pieces) -> None:
                     cut = floor + (ends[-1].end() if ends else 0)
                     p.cut(s + cut, s + m.end(), rule_id)
                     floor = m.end()
-            else:
+            elif kind == "pattern":
                 for m in pat.finditer(seg):
                     p.cut(s + m.start(), s + m.end(), rule_id)
+            else:
+                _sentence_rule(p, s, seg, rule_id, kind, pat)
+
+
+def _sentence_rule(p: _Pieces, s: int, seg: str, rule_id: str, kind: str, pat) -> None:
+    """Rules that read sentences of a kept piece: a whole sentence that matches, a match
+    at a sentence start (up to its end), or a match at a sentence start after which no
+    sentence ends (a related-news heading and its headlines, to the end of the piece)."""
+    starts = [0] + [m.end() for m in _SENT_END.finditer(seg)]
+    bounds = list(zip(starts, starts[1:] + [len(seg)], strict=False))
+    for a, b in bounds:
+        sent = seg[a:b]
+        if kind == "sentence":
+            if pat.search(sent):
+                p.cut(s + a, s + b, rule_id)
+        elif kind == "sentence_start":
+            m = pat.match(sent)
+            if m:
+                p.cut(s + a, s + a + m.end(), rule_id)
+        elif kind == "to_end":
+            for m in pat.finditer(sent):
+                if not regex.search(r"\p{L}{2}[.!…]['\"”’)]*(\s|$)", seg[a + m.end():]):
+                    p.cut(s + a + m.start(), s + len(seg), rule_id)
+                    return
 
 
 _LAST_END = regex.compile(r"(?<![.!?…])[.!?…]++['\"”’)]*+\s+")
@@ -206,9 +230,45 @@ def _strip_trailer(p: _Pieces, authors: list[str]) -> None:
         else:
             by = _byline(tail)
             if by is None:
+                by = _trailer_names(tail)
+            if by is None:
                 return
             authors.extend(n for n in by if n not in authors)
             p.cut(s + cut, e, "byline")
+
+
+_TRAIL_TIME = regex.compile(r"\s*\|?\s*\d{1,2}:\d{2}\s+\d{1,2}/\d{1,2}/\d{4}\s*$")
+_TRAIL_MARK = regex.compile(
+    r"(?i)\((?:còn nữa|còn tiếp|hết|tổng hợp)\)|\((?:ảnh|nguồn)\s*:[^()]{1,60}\)"
+    r"|^(?:xem (?:video|clip|thêm|ảnh)|video|clip)(?:\s[^:]{0,100})?:|(?<!\p{L})(?:tổng hợp|thực hiện)(?!\p{L})"
+    r"|^(?!(?:theo|nguồn)(?!\p{L}))[^:.!?]{3,100}:\s"  # the intro of an embedded video or gallery
+)
+_TRAIL_SPLIT = regex.compile(r"(?<!\s)(?:\s+[-–—|]\s+|\s*\|\s*|\s+(?=(?:theo|nguồn)\s*:?\s+\p{Lu}))", regex.IGNORECASE)
+_TRAIL_CREDIT = regex.compile(r"(?i)^(?:theo|nguồn)\s*:?\s+\S.{0,40}$")
+
+
+def _trailer_names(tail: str) -> list[str] | None:
+    """Bylines of the end of a text whose parts are names, source credits, a site name, a
+    printed time and markers ("Bình An - Thể thao Việt Nam | 21:25 09/06/2017", "Hoàng Điệp
+    Theo Tuổi trẻ", "(Còn nữa) Thống Nhất", "Xem video: T.H", "Thùy Vân/VOV-Paris"): the
+    names when every part is one of those and at least one part is a name, else None."""
+    t = _TRAIL_TIME.sub("", tail)
+    t = _TRAIL_MARK.sub(" ", t).strip(" .:-")
+    names: list[str] = []
+    for part in _TRAIL_SPLIT.split(t):
+        part = part.strip(" .:")
+        if not part:
+            continue
+        if _TRAIL_CREDIT.match(part):
+            continue
+        got = parse_authors(regex.sub(r"/[\p{L}.+ -]{2,24}$", "", part))
+        if got and len(part.split()) <= 6:
+            names += got
+        elif names and len(part.split()) <= 5 and not _TERMINAL.search(part):
+            continue  # the site after a name: "- Thể thao Việt Nam"
+        else:
+            return None
+    return names or None
 
 
 def _byline(fragment: str) -> list[str] | None:
@@ -242,7 +302,7 @@ def _is_byline_line(text: str) -> list[str] | None:
 # ---- the headline -----------------------------------------------------------------------
 _LEAD_END = regex.compile(r"[.!?…]['\"”’)\]]*$")
 _SITE_LIKE = regex.compile(r"(?i)\.(vn|com|net|org)\b|^(báo|tạp chí|trang|cổng)\s|online$|\bnews\b")
-_TITLE_SEP = regex.compile(r"\s+[-–—|:]\s+")
+_TITLE_SEP = regex.compile(r"(?<!\s)\s+[-–—|:]\s+")
 
 
 def _content(text: str) -> set[str]:

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.batch import run_batch
 from pipeline.records import SCHEMA_VERSION
-from pipeline.tables import TABLES, SchemaMismatch, build_warehouse, load_duckdb
+from pipeline.tables import TABLES, SchemaMismatch, build_warehouse, duckdb_ddl, load_duckdb
 from tests.conftest import RAW, ROOT, SHARED, needs_shared
 
 
@@ -198,3 +198,35 @@ def test_notebook_runs_top_to_bottom(seeds_out, monkeypatch):
     outputs = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "5 records;" in outputs and "support relations" in outputs
     assert " 1. Theo đó, hai Sở triển khai" in outputs
+
+
+def test_older_compatible_records_and_databases_load(tmp_path, seeds_out):
+    """1.0 and 1.1 records are 1.2 records less the fields added since: they load (those
+    columns null), and a database made by 1.1 gets the new column instead of a refusal."""
+    recs = _records(seeds_out)
+    assert {r["source"]["kyket_version"] for r in recs} == {__import__("pipeline.records").records.KYKET_VERSION}
+    old = []
+    for r, version in zip(recs[:2], ("1.0", "1.1"), strict=True):
+        src = {k: v for k, v in r["source"].items() if k not in ("kyket_version",) + (("content_sha256",) if version == "1.0" else ())}
+        old.append(dict(r, schema_version=version, source=src))
+    path = tmp_path / "old.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in old), encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    # a database as kyket 0.1 (schema 1.1) made it: no kyket_version column
+    con = duckdb.connect(str(db))
+    ddl = duckdb_ddl()
+    assert "  kyket_version VARCHAR,\n" in ddl
+    con.execute(ddl.replace("  kyket_version VARCHAR,\n", ""))
+    con.execute("INSERT INTO kyket_meta VALUES ('schema_version', '1.1')")
+    con.close()
+    counts = load_duckdb(path, db)
+    assert counts["articles"] == 2
+    load_duckdb(seeds_out / "records.jsonl", db)
+    con = duckdb.connect(str(db), read_only=True)
+    rows = dict(con.execute("SELECT article_id, kyket_version FROM articles").fetchall())
+    assert con.execute("SELECT value FROM kyket_meta").fetchone() == (SCHEMA_VERSION,)
+    con.close()
+    assert len(rows) == 5 and all(v for v in rows.values())
+    res = subprocess.run([sys.executable, "-m", "pipeline.cli", "load", str(path), "--duckdb", str(tmp_path / "n.duckdb")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0 and "loaded: articles 2" in res.stderr

@@ -123,3 +123,32 @@ def test_a_country_name_inside_a_person_name_is_no_country():
     _doc, orgs = _orgs("Ông Phạm Anh Tuấn cho biết Tập đoàn Hyundai Motor Hàn Quốc đã ký với tỉnh Thừa Thiên Huế.")
     assert [(o.value.name, o.value.kind) for o in orgs] == [
         ("Tập đoàn Hyundai Motor Hàn Quốc", "company"), ("tỉnh Thừa Thiên Huế", "province")]
+
+
+def test_a_country_after_and_is_a_new_party():
+    _doc, orgs = _orgs("Phái đoàn EU cùng với Đức, Tây Ban Nha, Vương quốc Anh và Việt Nam đã ký tuyên bố chung.")
+    assert [o.value.name for o in orgs] == ["EU", "Đức", "Tây Ban Nha", "Vương quốc Anh", "Việt Nam"]
+
+
+def test_a_name_runs_to_the_end_of_its_province_across_a_dash():
+    for dash in ("-", "–"):
+        doc, orgs = _orgs(f"UBND tỉnh Bà Rịa {dash} Vũng Tàu đã ký kết biên bản ghi nhớ với Công ty Hyosung.")
+        assert [o.value.name for o in orgs] == [f"UBND tỉnh Bà Rịa {dash} Vũng Tàu", "Công ty Hyosung"]
+        assert doc.text[orgs[0].start:orgs[0].end] == orgs[0].value.name
+
+
+def test_a_capitalised_descriptor_before_its_province():
+    _doc, orgs = _orgs("Đại diện Sở Công Thương Hà Nội và Sở Công Thương tỉnh Bắc Giang đã ký cam kết.")
+    assert [o.value.name for o in orgs] == ["Sở Công Thương Hà Nội", "Sở Công Thương tỉnh Bắc Giang"]
+
+
+def test_a_legal_form_split_into_words_stays_in_the_name():
+    _doc, orgs = _orgs("Công ty PTI đã ký thỏa thuận hợp tác với Ngân hàng TNHH một thành viên Shinhan Việt Nam.")
+    assert [o.value.name for o in orgs] == ["Công ty PTI", "Ngân hàng TNHH một thành viên Shinhan Việt Nam"]
+
+
+def test_countries_listed_after_a_preposition_are_places():
+    _doc, orgs = _orgs("Ông ta đã ký thỏa thuận nhận tội buôn ma túy ở Honduras, Guatemala và Mexico.")
+    assert [o.value.name for o in orgs] == ["Honduras"]  # the first is left to the grouping's "ở" test
+    _doc, orgs = _orgs("Tại Hà Nội, Việt Nam và Lào đã ký hiệp định.")
+    assert [o.value.name for o in orgs] == ["Việt Nam", "Lào"]
