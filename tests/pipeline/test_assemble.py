@@ -20,7 +20,7 @@ def test_two_documents_at_one_meeting_are_two_agreements():
     # "Hai Thủ tướng" are the two office holders named before
     assert {(s.name, s.role) for s in ags[1].signatories} == {("Nguyễn Xuân Phúc", "signatory"), ("Mark Rutte", "signatory")}
     assert (ags[0].date.value, ags[0].date.part_of_day) == ("--07-05", "afternoon")
-    assert ags[1].date is None  # its own sentence prints no date and does not refer back
+    assert ags[1].date.value == "--07-05"  # signed at the same meeting: the lead's date
     for a in ags:
         for p in a.parties:
             assert rec.text[p.start:p.end] == p.name

@@ -1,0 +1,61 @@
+"""Features of a date candidate for a signing, for the trained date model.
+
+Every date the article prints is a candidate for the signing's date; what the rules knew
+(nearest the trigger, a setting sentence referred back to, a date heading a reporting verb)
+becomes evidence beside the date's place in the article (the dateline of the lead, the
+sentences before and after the signing), its form (day, year, part of day, relative) and
+the words around it.
+"""
+from __future__ import annotations
+
+import regex
+
+from extractors import dates as dates_x
+from extractors.dates import DateMention
+
+_WORD = regex.compile(r"\p{L}+|\d+")
+
+
+def _rel(k: int) -> str:
+    if k == 0:
+        return "0"
+    if k < 0:
+        return "-1" if k == -1 else ("-2..3" if k >= -3 else "<-3")
+    return "+1" if k == 1 else ("+2..3" if k <= 3 else ">3")
+
+
+def date_features(folded: str, d: DateMention, d_sent: int, sent_end: int, anchor_sent: int, trig: int,
+                  setting: bool, first_date: bool, n_dates: int) -> dict[str, float]:
+    """`d_sent`/`anchor_sent`: sentence indexes of the date and of the signing's first
+    mention; `trig`: the trigger's offset; `setting`: the date's sentence is one the
+    signing refers back to; `sent_end`: end of the date's sentence."""
+    k = d_sent - anchor_sent
+    f = {"bias": 1.0, f"rel={_rel(k)}": 1.0}
+    if k == 0:
+        side = "before" if d.end <= trig else "after"
+        gap = abs(trig - d.end) if side == "before" else abs(d.start - trig)
+        f[f"same:{side}"] = 1.0
+        f[f"same:gap={'near' if gap < 40 else ('mid' if gap < 120 else 'far')}"] = 1.0
+    if setting:
+        f["setting"] = 1.0
+    if d_sent <= 1:
+        f[f"lead{d_sent}"] = 1.0
+    if first_date:
+        f["first_date"] = 1.0
+    f[f"n_dates={min(n_dates, 6)}"] = 1.0
+    f["has_day" if d.day else "no_day"] = 1.0
+    if d.year:
+        f["has_year"] = 1.0
+    if d.part_of_day:
+        f["pod"] = 1.0
+    if d.relative is not None:
+        f["relative"] = 1.0
+    if k != 0 and dates_x.dates_a_report(folded, d.end, sent_end):
+        f["report"] = 1.0
+    left = _WORD.findall(folded, max(0, d.start - 40), d.start)[-2:]
+    right = _WORD.findall(folded, d.end, min(len(folded), d.end + 30))[:2]
+    for i, w in enumerate(reversed(left)):
+        f[f"L{i + 1}:{w}"] = 1.0
+    for i, w in enumerate(right):
+        f[f"R{i + 1}:{w}"] = 1.0
+    return f
