@@ -20,6 +20,7 @@ from extractors import places as places_x
 from extractors.lexicons import load
 from extractors.parties import Org, is_vietnamese_name
 from extractors.people import Person, title_word
+from pipeline import models
 from pipeline.document import Document, Span
 from pipeline.textnorm import fold, name_key
 
@@ -43,6 +44,117 @@ def _orgs_in(doc: Document, lo: int, hi: int) -> list[Span]:
     return [o for o in doc.layer("orgs") if lo <= o.start and o.end <= hi]
 
 
+_PURPOSE = regex.compile(r"(?<!\p{L})(nhằm|để|của|về|cho|theo|trong|thuộc|sẽ|giúp)(?!\p{L})")
+_LINKS = regex.compile(r"(?<!\p{L})(với|giữa|cùng)(?!\p{L})")
+_PARTNER = regex.compile(r"(?<!\p{L})với\s+(?:\p{L}+\s+){0,2}$")
+_WORD = regex.compile(r"\p{L}+|\d+")
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    return frozenset(fold(t) for t in load("people")["titles"] + load("people")["honorifics"])
+
+
+def proper_names(doc: Document, lo: int, hi: int) -> list[Span]:
+    """Open-class candidates: every run of capitalised or acronym words in doc.text[lo:hi]
+    (underthesea's words of the sentence, computed once and shared) that no organisation or
+    person already covers, not a title of office, not the sentence's first word alone."""
+    from pipeline.segment import analyze
+
+    taken = [(x.start, x.end) for x in doc.layer("orgs") + doc.layer("people")]
+    out = []
+    for sent in doc.layer("sentences"):
+        if sent.end <= lo or sent.start >= hi:
+            continue
+        run: list = []
+        for tok in analyze(doc, sent) + [None]:
+            ok = tok is not None and lo <= tok.start and tok.end <= hi and tok.text[:1].isupper() \
+                and tok.pos not in ("CH", "M", "Nu") and any(c.isalpha() for c in tok.text)
+            if ok:
+                run.append(tok)
+                continue
+            while run and fold(run[0].text) in _titles():
+                run.pop(0)
+            if run and not (len(run) == 1 and run[0].start == sent.start) \
+                    and not any(a < run[-1].end and run[0].start < b for a, b in taken):
+                s0, e0 = run[0].start, run[-1].end
+                name = doc.text[s0:e0]
+                out.append(Span(s0, e0, "org", "parties.proper", Org(name, name, "proper", "parties.proper", 0.5), 0.5))
+            run = []
+    return out
+
+
+def party_candidates(doc: Document, ev: Span) -> list[tuple[Span, dict[str, float]]]:
+    """The organisations of the mention's clause, each with what the rules know of it as
+    features: venue, place preposition, speaker's side, nationality in brackets, member or
+    time-zone context, nationality modifier, witness context, side and distance from the
+    trigger, a partner after "với", purpose words between; `rule` = no rule vetoes it."""
+    m: events_x.EventMention = ev.value
+    f = doc.folded
+    people_titles = [p for p in doc.layer("people") if m.clause[0] <= p.start < m.clause[1]]
+    orgs = _orgs_in(doc, *m.clause)
+    subjects = [x.start for x in orgs] + [x.start for x in people_titles]
+    orgs = sorted(orgs + proper_names(doc, *m.clause), key=lambda x: x.start)
+    place = places_x.extract_location(doc, *m.clause)  # "tại Tokyo, Nhật Bản, …": the venue
+    passive = is_passive(doc, ev)
+    out = []
+    for o in orgs:
+        org: Org = o.value
+        after = o.start >= ev.end
+        gap = f[ev.end:o.start] if after else f[o.end:ev.start]
+        dist = o.start - ev.end if after else ev.start - o.end
+        flags = {
+            "venue": bool(place and place.start <= o.start < place.end),
+            "place_prep": bool(regex.search(r"(tại|ở|đến|tới|sang)\s+$", f[max(m.clause[0], o.start - 8):o.start])),
+            "speaker": (not after) and events_x.speaker_between(f, o.end, ev.start, subjects),
+            "paren_country": org.kind == "country" and doc.text[max(0, o.start - 1):o.start] == "(",
+            "not_party_ctx": events_x.not_a_party_here(f, o.start),
+            "modifier": org.kind == "country" and events_x.country_as_modifier(doc.text, f, o.start),
+            "witness": events_x.in_witness_context(f, max(m.clause[0], o.start - 120), o.start) and not (
+                after and bool(regex.search(r"(với|giữa)\s", gap))),
+        }
+        partner = after and dist <= 250 and bool(_PARTNER.search(gap))
+        flags["object"] = after and not partner and (dist > 160 or bool(_PURPOSE.search(gap)) or (
+            dist > 60 and not _LINKS.search(gap)))
+        feats = {"bias": 1.0, f"kind={org.kind}": 1.0, f"src={o.source.split(':')[0]}": 1.0,
+                 "after" if after else "before": 1.0,
+                 f"dist={'0' if dist < 20 else ('20' if dist < 60 else ('60' if dist < 160 else '160'))}": 1.0}
+        for k, v in flags.items():
+            if v:
+                feats[k] = 1.0
+        if not any(flags.values()):
+            feats["rule"] = 1.0
+        if partner:
+            feats["partner"] = 1.0
+        if _LINKS.search(gap):
+            feats["link_between"] = 1.0
+        if _PURPOSE.search(gap):
+            feats["purpose_between"] = 1.0
+        if passive:
+            feats["passive&" + ("after" if after else "before")] = 1.0
+        if org.expanded:
+            feats["expanded"] = 1.0
+        left = _WORD.findall(f, max(m.clause[0], o.start - 30), o.start)[-2:]
+        right = _WORD.findall(f, o.end, min(m.clause[1], o.end + 20))[:1]
+        for i, w in enumerate(reversed(left)):
+            feats[f"L{i + 1}:{w}"] = 1.0
+        for w in right:
+            feats[f"R1:{w}"] = 1.0
+        if len(org.name.split()) == 1:
+            feats["one_word"] = 1.0
+        out.append((o, feats))
+    return out
+
+
+def _keep(cands: list[tuple[Span, dict[str, float]]]) -> list[Span]:
+    """The candidates that are parties: the trained party model where one ships, else the
+    rules (which know only the lexicon's organisations, not open-class names)."""
+    model = models.get("parties")
+    if model is None:
+        return [o for o, feats in cands if "rule" in feats and o.source != "parties.proper"]
+    return [o for o, feats in cands if model.scores(feats)["yes"] >= 0.5]
+
+
 def mention_parties(doc: Document, ev: Span) -> list[Span]:
     m: events_x.EventMention = ev.value
     f = doc.folded
@@ -57,33 +169,7 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
             if party_key(o) not in {party_key(x) for x in out}:
                 out.append(o)
         return out if len(out) >= 2 else []
-    people_titles = [p for p in doc.layer("people") if m.clause[0] <= p.start < m.clause[1]]
-    orgs = _orgs_in(doc, *m.clause)
-    subjects = [x.start for x in orgs] + [x.start for x in people_titles]
-    place = places_x.extract_location(doc, *m.clause)  # "tại Tokyo, Nhật Bản, …": the venue
-    for o in orgs:
-        if place and place.start <= o.start < place.end:
-            continue
-        before = f[max(m.clause[0], o.start - 8):o.start]
-        if regex.search(r"(tại|ở|đến|tới|sang)\s+$", before):
-            continue  # a place, not a party
-        if o.end <= ev.start and events_x.speaker_between(f, o.end, ev.start, subjects):
-            continue  # "Bộ trưởng Bộ … Hà Lan … cho rằng việc ký kết …": the speaker's side
-        if o.value.kind == "country" and doc.text[max(0, o.start - 1):o.start] == "(":
-            continue  # "Tập đoàn Imal Pal Group (Italia)": the partner's nationality
-        if events_x.not_a_party_here(f, o.start) or (
-                o.value.kind == "country" and events_x.country_as_modifier(doc.text, f, o.start)):
-            continue
-        if events_x.in_witness_context(f, max(m.clause[0], o.start - 120), o.start) and not (
-                o.start > ev.end and regex.search(r"(với|giữa)\s", f[ev.end:o.start])):
-            continue
-        gap = f[ev.end:o.start]
-        # "ký biên bản ghi nhớ về … cho … với Tập đoàn X": the partner after "với" is a party
-        # however long the object before it
-        partner = o.start - ev.end <= 250 and regex.search(r"(?<!\p{L})với\s+(?:\p{L}+\s+){0,2}$", gap)
-        if o.start > ev.end and not partner and (o.start - ev.end > 160 or regex.search(r"(?<!\p{L})(nhằm|để|của|về|cho|theo|trong|thuộc|sẽ|giúp)(?!\p{L})", gap)
-                                 or (o.start - ev.end > 60 and not regex.search(r"(?<!\p{L})(với|giữa|cùng)(?!\p{L})", gap))):
-            continue  # in the object or purpose of the document, not a party
+    for o in _keep(party_candidates(doc, ev)):
         key = party_key(o)
         if key and key not in {party_key(x) for x in out}:
             out.append(o)
@@ -94,6 +180,8 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
                 out.append(o)
     # organisations that appear only through their representatives before the trigger
     # (not before a passive one — "được ký kết": the agents follow it)
+    people_titles = [p for p in doc.layer("people") if m.clause[0] <= p.start < m.clause[1]]
+    subjects = [x.start for x in _orgs_in(doc, *m.clause)] + [x.start for x in people_titles]
     for p in people_titles if not is_passive(doc, ev) else []:
         if p.start < ev.start and not events_x.in_witness_context(f, max(m.clause[0], p.start - 120), p.start) \
                 and not events_x.speaker_between(f, p.end, ev.start, subjects):

@@ -105,6 +105,36 @@ def date_examples(doc: Document, gold: dict) -> list[Example]:
     return out
 
 
+def party_examples(doc: Document, gold: dict) -> list[Example]:
+    """The organisation candidates of each mention whose sentence holds a gold agreement's
+    evidence: `yes` when the candidate is one of that agreement's parties."""
+    from extractors.parties import extract_orgs
+    from extractors.people import extract_people
+    from pipeline.evaluate import _party_matches
+    from pipeline.grouping import party_candidates
+
+    spans = [(a0, a1, a) for a0, a1, a in _evidence_spans(doc.text, gold) if not a.get("optional") and a.get("parties")]
+    if not spans:
+        return []
+    out = []
+    done = set()
+    for ev in events_x.candidates(doc):
+        s, e = ev.value.sentence
+        hits = [a for a0, a1, a in spans if a0 < e and a1 > s]
+        if not hits or ev.value.anaphoric:
+            continue
+        if (s, e) not in done:
+            done.add((s, e))
+            sent = next(x for x in doc.layer("sentences") if (x.start, x.end) == (s, e))
+            doc.layers.setdefault("orgs", []).extend(extract_orgs(doc, sent))
+            doc.layers.setdefault("people", []).extend(extract_people(doc, sent))
+        for o, feats in party_candidates(doc, ev):
+            pred = {"name": o.value.name, "canonical": o.value.canonical}
+            yes = any(_party_matches(pred, gp) for a in hits for gp in a["parties"])
+            out.append((feats, "yes" if yes else "no"))
+    return out
+
+
 @dataclass(frozen=True)
 class Trainer:
     name: str
@@ -116,6 +146,7 @@ class Trainer:
 TRAINERS: tuple[Trainer, ...] = (
     Trainer("mentions", mention_examples, c=0.5),
     Trainer("dates", date_examples, c=0.5, class_weight=None),
+    Trainer("parties", party_examples, c=0.5, class_weight=None),
 )
 
 
