@@ -20,8 +20,12 @@ def _venue_tails() -> str:
     return "|".join(out)
 
 
+# a lower-case syllable inside a name ("Trường Đại học Văn Hiến", "Thủ đô Berlin"): followed,
+# within two syllables, by a capitalised word, and not a word that links or governs clauses
+_INNER = (r"(?!(?:với|giữa|cho|để|nhằm|về|theo|đã|sẽ|vừa|được|ký|là|có|trong|sau|trước|khi|nhưng|thì)(?!\p{L}))"
+          r"\p{Ll}+(?=(?:\s\p{Ll}+)?\s[\p{Lu}\d])")
 _WORD = (r"(?:[\p{Lu}\d][\p{L}\d.&'’-]*|tỉnh|thành phố|quận|huyện|thị xã|xã|phường|thủ đô|ở|của|và|Việt|-|–|"
-         + _venue_tails() + ")")
+         + _venue_tails() + "|" + _INNER + ")")
 _TAI = regex.compile(rf"(?<!\p{{L}})(?:tại|ở)\s+(?P<loc>{_WORD}(?:\s+{_WORD}){{0,14}}(?:,\s+\p{{Lu}}[\p{{L}}]*(?:\s+\p{{Lu}}[\p{{L}}]*){{0,2}}(?=\s+(?:hôm|ngày|vào|sáng|chiều|tối|trưa)|[.;]|$))?)")
 _NOT_PLACE = regex.compile(r"^(Lễ|lễ|buổi|Buổi|Hội nghị|hội nghị|Diễn đàn|cuộc|Cuộc|Kỳ họp|phiên|Phiên|đây|Đây)\b")
 _TRAIL = regex.compile(r"(?:\s{1,5}(?:ở|của|và|-|–|tỉnh|thành phố|quận|huyện|thủ đô|xã|phường)){1,8}$")

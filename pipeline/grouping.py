@@ -58,7 +58,8 @@ def _titles() -> frozenset[str]:
 def proper_names(doc: Document, lo: int, hi: int) -> list[Span]:
     """Open-class candidates: every run of capitalised or acronym words in doc.text[lo:hi]
     (underthesea's words of the sentence, computed once and shared) that no organisation or
-    person already covers, not a title of office, not the sentence's first word alone."""
+    person already covers, not a title of office, not a capitalised common word opening the
+    sentence."""
     from pipeline.segment import analyze
 
     taken = [(x.start, x.end) for x in doc.layer("orgs") + doc.layer("people")]
@@ -75,7 +76,9 @@ def proper_names(doc: Document, lo: int, hi: int) -> list[Span]:
                 continue
             while run and fold(run[0].text) in _titles():
                 run.pop(0)
-            if run and not (len(run) == 1 and run[0].start == sent.start) \
+            # a capitalised common word opening the sentence is no name ("Sáng", "Theo");
+            # a proper noun or an acronym there is ("Xiaomi và Nokia …", "VNPT và …")
+            if run and not (len(run) == 1 and run[0].start == sent.start and run[0].pos not in ("Np", "Ny")) \
                     and not any(a < run[-1].end and run[0].start < b for a, b in taken):
                 s0, e0 = run[0].start, run[-1].end
                 name = doc.text[s0:e0]

@@ -50,30 +50,36 @@ def test_use_overrides_and_disable_falls_back(monkeypatch):
 
 def test_shipped_models_are_small_and_load():
     files = sorted(models.MODEL_DIR.glob("*.json"))
-    assert {p.stem for p in files} >= {"mentions"}
+    assert {p.stem for p in files} >= {"mentions", "parties", "dates"}
     assert sum(p.stat().st_size for p in files) < 20 * 2**20
     m = models.get("mentions")
     assert m is not None and set(m.classes) == {"none", "signed", "planned", "referenced"}
 
 
-@needs_shared
-def test_mention_model_separates_held_out_articles():
-    """Trained on four fifths of the labelled articles, it tells signing mentions from the
-    rest on the fifth far better than the majority class and than the hand rules."""
-    from extractors import events as events_x
+@pytest.fixture(scope="module")
+def dev_examples():
     from pipeline.ingest import read_articles
-    from pipeline.train import TRAINERS, collect, fit_all, folds, load_golds
+    from pipeline.train import collect, load_golds
 
     golds = load_golds(SHARED / "dev" / "gold")
-    examples = collect(read_articles([SHARED / "dev" / "articles"]), golds)
-    held = set(folds(examples.keys(), 5)[0])
-    fitted = fit_all(examples, [a for a in examples if a not in held])["mentions"]
-    test = [x for a in sorted(held) for x in examples[a]["mentions"]]
-    assert len(test) > 80 and {y for _f, y in test} >= {"none", "signed", "referenced"}
-    truth = [y != "none" for _f, y in test]
-    pred = [fitted.scores(f)["none"] < 0.5 for f, _y in test]
+    return collect(read_articles([SHARED / "dev" / "articles"]), golds)
+
+
+@needs_shared
+@pytest.mark.parametrize(("name", "negative", "margin"), [("mentions", "none", 0.15), ("parties", "no", 0.15),
+                                                          ("dates", "no", 0.05)])
+def test_trained_part_separates_held_out_articles(dev_examples, name, negative, margin):
+    """Trained on four fifths of the labelled articles, each part tells its positive examples
+    from the rest on the fifth, which it never saw, better than the majority class."""
+    from pipeline.train import TRAINERS, fit_all, folds
+
+    assert name in {t.name for t in TRAINERS}
+    held = set(folds(dev_examples.keys(), 5)[0])
+    model = fit_all(dev_examples, [a for a in dev_examples if a not in held])[name]
+    test = [x for a in sorted(held) for x in dev_examples[a][name]]
+    assert len(test) > 50 and len({y for _f, y in test}) >= 2
+    truth = [y != negative for _f, y in test]
+    pred = [model.scores(f)[negative] < 0.5 for f, _y in test]
     acc = sum(p == t for p, t in zip(pred, truth, strict=True)) / len(test)
     majority = max(sum(truth), len(truth) - sum(truth)) / len(truth)
-    assert acc >= 0.8 and acc > majority + 0.1, (acc, majority)
-    assert [t.name for t in TRAINERS][0] == "mentions"
-    assert events_x.STATUSES == ("signed", "planned", "referenced")
+    assert acc >= majority + margin, (acc, majority)
