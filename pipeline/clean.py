@@ -330,14 +330,14 @@ def _choose_title(lines: list[Line], first: int) -> Line | None:
         top = [ln for ln in lines[first: first + 1] if _title_candidate(ln) and ln.words <= 25]
     if not top:
         return None
-    body = [ln for ln in lines[first:] if ln.cls == "good"][:4]
+    body = [(b, _content(b.plain[:600])) for b in [ln for ln in lines[first:] if ln.cls == "good"][:4]]
     counts: dict[str, int] = {}
     for ln in lines:
         counts[ln.plain.casefold()] = counts.get(ln.plain.casefold(), 0) + 1
     best, best_score = None, 0.0
     for ln in top:
         words = _content(ln.plain)
-        body_words = set().union(set(), *(_content(b.plain) for b in body if b is not ln))
+        body_words = set().union(set(), *(w for b, w in body if b is not ln))
         overlap = len(words & body_words) / max(1, len(words))
         score = overlap * min(1.0, ln.words / 8)  # a two-word menu entry shares its words too easily
         score += 0.3 * max(0.0, 1 - (first - ln.i) / 15)

@@ -154,8 +154,7 @@ def _signal(ln: Line) -> str | None:
         return "symbols"
     if ln.words <= 12 and (_DATE.match(p) or parse_printed_datetime(p) is not None or _DATETIME.search(p)):
         return "date"
-    letters = sum(c.isalpha() for c in p)
-    if letters < 0.5 * len(p.replace(" ", "")) and ln.words < 12:
+    if ln.words < 12 and sum(c.isalpha() for c in p) < 0.5 * len(p.replace(" ", "")):
         return "symbols"  # "A- A A+", "* * * __", "1 2 3 4 5", "(0)"
     for rid, pat, max_words in rules["ui"]:
         if ln.words <= max_words and pat.match(p):
@@ -168,7 +167,7 @@ def _signal(ln: Line) -> str | None:
         return "image"
     if p.count("#") >= 2 and regex.match(r"#\s*\S", p):
         return "tags"
-    if len(_SEPS.findall(" " + p + " ")) >= 2 and not ln.end_punct:
+    if not ln.end_punct and len(_SEPS.findall(" " + p + " ")) >= 2:
         return "menu"  # "Trang chủ | Tòa soạn | Liên hệ", "Kinh doanh › Quốc tế"
     if ln.words <= 4 and p.endswith(":"):
         return "label"  # "Tải ứng dụng:", "Từ khóa:"
@@ -178,7 +177,7 @@ def _signal(ln: Line) -> str | None:
             (ln.words >= 12 and ln.caps >= 0.6 and ln.stop < STOP_LOW)
             or (ln.words >= 20 and ln.caps >= 0.4 and _max_lower_run(p) <= 2)):
         return "menu"  # "Thời sự Kinh doanh Thế giới Giải trí Thể thao Đời sống Sức khỏe …" on one line
-    if _CREDIT_TAIL.search(p) and ln.words <= 60:
+    if ln.words <= 60 and _CREDIT_TAIL.search(p[-100:]):
         return "caption"  # "… Ảnh: Reuters", "(Ảnh: TTXVN)"
     return None
 

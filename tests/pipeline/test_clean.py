@@ -145,10 +145,10 @@ def test_dev_articles_figures():
     assert t.rate("body_first_kept") >= 0.98, t.misses.get("body_first_kept")
     assert t.rate("body_last_kept") >= 0.98, t.misses.get("body_last_kept")
     assert t.rate("headline_exact") >= 0.98, t.misses.get("headline_exact")
-    assert t.rate("authors") >= 0.90, t.misses.get("authors")
-    # gold furniture of the dev set is mostly inline in one-line bodies ("Theo X", a related
-    # headline glued to the text); measured floor, not yet the 0.90 target
-    assert t.rate("furniture_removed") >= 0.60, t.table()
+    assert t.rate("authors") >= 0.93, t.misses.get("authors")
+    # gold furniture of the dev set is mostly inline in one-line bodies (a related headline
+    # glued to the text with no mark): 0.86 measured, the 0.90 target is not met on bench126
+    assert t.rate("furniture_removed") >= 0.85, t.table()
 
 
 @needs_shared
@@ -167,10 +167,12 @@ def test_rendered_pages_line_by_line():
 
     t = html_figures()
     assert t.rate("furniture_removed") >= 0.97, t.misses.get("furniture_removed")
-    assert t.rate("body_kept") >= 0.85, t.misses.get("body_kept")
+    assert t.rate("body_kept") >= 0.98, t.misses.get("body_kept")
     assert t.rate("last_body_kept") >= 0.98, t.misses.get("last_body_kept")
-    assert t.rate("first_body_kept") >= 0.80, t.misses.get("first_body_kept")
-    assert t.rate("headline_exact") >= 0.50, t.misses.get("headline_exact")
+    assert t.rate("first_body_kept") >= 0.98, t.misses.get("first_body_kept")
+    # 14/18: nld prints a headline other than its og:title; baochinhphu's list article has
+    # section headings nearer the body than its headline. Not yet the 0.90 target.
+    assert t.rate("headline_exact") >= 0.75, t.misses.get("headline_exact")
 
 
 @needs_shared
