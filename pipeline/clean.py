@@ -28,7 +28,7 @@ import regex
 
 from extractors.dates import parse_printed_datetime
 from extractors.lexicons import load
-from pipeline.lines import Line, decide, stoplist
+from pipeline.lines import Line, decide
 
 _TERMINAL = regex.compile(r"[.!?…:;]['\"”’)\]]*$")
 _TITLE_END = regex.compile(r"(?<!\.\.)[.…:;,]['\"”’)\]]*$")
@@ -305,12 +305,18 @@ _SITE_LIKE = regex.compile(r"(?i)\.(vn|com|net|org)\b|^(báo|tạp chí|trang|c�
 _TITLE_SEP = regex.compile(r"(?<!\s)\s+[-–—|:]\s+")
 
 
+# pure function syllables (jusText's stoplist also holds content syllables such as "năng",
+# "lượng", "trung": a headline shares those with its body, so they count here)
+_FUNCTION = frozenset("các của và là những với cho trong được có từ này đã sẽ khi thì mà một không về tại ở để như đến theo cũng".split())
+
+
 def _content(text: str) -> set[str]:
-    stop = stoplist()
-    return {w for w in (t.lower() for t in regex.findall(r"\p{L}+", text)) if w not in stop and len(w) > 1}
+    return {w for w in (t.lower() for t in regex.findall(r"\p{L}+", text)) if w not in _FUNCTION and len(w) > 1}
 
 
 def _title_candidate(ln: Line) -> bool:
+    if ln.bullet:
+        return False
     if ln.signal and not ln.signal.startswith("outside") and ln.signal not in ("caption", "menu"):
         return False
     if not 3 <= ln.words <= 40 or _TITLE_END.search(ln.plain):
@@ -401,9 +407,15 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
                 authors.extend(n for n in parse_authors(lead) if n not in authors)
             break
 
+    # a byline between the headline and the body: a short line of names ("Tri Túc", "NHẬT XUÂN")
+    if title_ln is not None:
+        for ln in lines[title_ln.i + 1: first]:
+            if ln.signal in (None, "label") and not ln.bullet and ln.words <= 6 and not ln.text.startswith("#") \
+                    and not _TERMINAL.search(ln.plain):
+                authors.extend(n for n in parse_authors(ln.plain) if n not in authors)
     # bylines just below the body ("Hà Thu (tổng hợp)", "Tin và ảnh: …"), before any list
     for ln in lines[last + 1: last + 4]:
-        if ln.tail:
+        if ln.tail or ln.text.startswith("#"):
             break
         by = _is_byline_line(ln.plain)
         if by:
