@@ -341,7 +341,12 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
         summary.processed += int(not reused)
         progress.update(1, agreements, int(not ok), pos)
 
-    fh = _open_partial(partial)
+    eng = make_engine(engine, workers=workers, scheduler=scheduler)  # first: a scheduler not found leaves no file
+    try:
+        fh = _open_partial(partial)
+    except BaseException:
+        eng.close(abort=True)
+        raise
     kept = {"n": 0}
 
     def items() -> Iterator[RawArticle | Result]:
@@ -374,7 +379,7 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
             fh.seek(prefix_ends[kept["n"] - 1] if kept["n"] else 0)
             fh.truncate()
 
-    eng = make_engine(engine, workers=workers, scheduler=scheduler)
+    stopped = True  # until the run completes: an interrupt or error stops the workers at once
     try:
         for chunk_in, chunk_out in eng.map_ordered(process_chunk, _chunks(items(), chunk_size)):
             for item, res in zip(chunk_in, chunk_out, strict=True):
@@ -385,11 +390,12 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
         os.fsync(fh.fileno())
         fh.close()
         os.replace(partial, final)  # the finished file appears whole, in one step
+        stopped = False
     finally:
         if not fh.closed:
             fh.flush()
             fh.close()
-        eng.close()
+        eng.close(abort=stopped)
         previous.close()
         progress.close()
     summary.wall_s = time.time() - t0
