@@ -337,6 +337,7 @@ def _expand_list(doc: Document, toks: list[Token], i: int, run: tuple[int, int],
 
 
 _LOCATIVE = ("tại", "ở", "đến", "tới", "sang")
+_PLACE_SOURCES = ("parties.country", "parties.capital", "parties.province")
 
 
 def extract_orgs(doc: Document, sent: Span) -> list[Span]:
@@ -408,9 +409,20 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
             continue
         if place and place[1].kind == "capital" and prev not in ("tại", "ở", "đến", "tới", "thủ đô"):
             j, p = place
-            e, src = toks[j - 1].end, "parties.capital"
-            out.append(Span(t.start, e, "org", src, Org(doc.text[t.start:e], p.canonical, "country", src, 0.6), 0.6))
+            e, src, name = toks[j - 1].end, "parties.capital", doc.text[t.start:toks[j - 1].end]
+            if gazetteers.key(name) in gazetteers.provinces():
+                # "Hà Nội" in Vietnamese news is the city (its government), not the state
+                out.append(Span(t.start, e, "org", src, Org(name, name, "province", src, 0.6), 0.6))
+            else:
+                out.append(Span(t.start, e, "org", src, Org(name, p.canonical, "country", src, 0.6), 0.6))
             i = j
+            continue
+        if place and place[1].kind == "province" and out and out[-1].source in _PLACE_SOURCES \
+                and doc.folded[out[-1].end:t.start].strip() in (",", "và"):
+            # "gồm Hà Nội, Bà Rịa-Vũng Tàu, Đồng Nai …": a province listed with place parties is one
+            e = toks[place[0] - 1].end
+            out.append(_make(doc, t.start, e, "province", "parties.province", 0.6))
+            i = place[0]
             continue
         if prev in lex["admin"] and i >= 1 and is_province(t) and doc.text[toks[i - 1].start].islower():
             out.append(_make(doc, toks[i - 1].start, t.end, "province", "parties.province", 0.7))

@@ -152,3 +152,12 @@ def test_countries_listed_after_a_preposition_are_places():
     assert [o.value.name for o in orgs] == ["Honduras"]  # the first is left to the grouping's "ở" test
     _doc, orgs = _orgs("Tại Hà Nội, Việt Nam và Lào đã ký hiệp định.")
     assert [o.value.name for o in orgs] == ["Việt Nam", "Lào"]
+
+
+def test_provinces_listed_with_a_place_party_are_parties_and_hanoi_is_the_city():
+    doc, orgs = _orgs("Bang Virginia ký thỏa thuận với các đối tác gồm Hà Nội, Bà Rịa-Vũng Tàu, Long An và Cục Ngoại vụ.")
+    assert _named(orgs) == [("Hà Nội", "Hà Nội", "province"), ("Bà Rịa-Vũng Tàu", "Bà Rịa-Vũng Tàu", "province"),
+                            ("Long An", "Long An", "province"), ("Cục Ngoại vụ", "Cục Ngoại vụ", "government")]
+    assert all(doc.text[o.start:o.end] == o.value.name for o in orgs)
+    _doc, orgs = _orgs("Đại diện các tỉnh Long An, Đồng Tháp và Tiền Giang ký kết chương trình phối hợp.")
+    assert [o.value.name for o in orgs] == ["tỉnh Long An", "Đồng Tháp", "Tiền Giang"]
