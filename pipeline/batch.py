@@ -45,6 +45,26 @@ from pipeline.records import KYKET_VERSION, SCHEMA_VERSION
 
 RECORDS = "records.jsonl"
 PARTIAL = RECORDS + ".partial"
+MANIFEST = "run.json"
+MODEL_PACKAGES = ("underthesea", "underthesea_core", "spacy", "trafilatura")
+
+
+def manifest(summary: Summary, inputs: list[str], options: dict) -> dict:
+    """What made DIR/records.jsonl: kyket release, schema, the packages whose models and
+    rules decide the output (with their versions), the inputs, options and the summary."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    def ver(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    return {"kyket_version": KYKET_VERSION, "schema_version": SCHEMA_VERSION,
+            "models": {name: ver(name) for name in MODEL_PACKAGES}, "python": platform.python_version(),
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "inputs": [str(Path(i).resolve()) for i in inputs],
+            "options": options, "summary": {k: v for k, v in summary.__dict__.items() if k != "duplicate_ids"}}
 
 
 @dataclass(frozen=True)
@@ -238,7 +258,7 @@ class Progress:
             from tqdm import tqdm
 
             self.bar = tqdm(total=self.total, unit="B", unit_scale=True, file=self.stream, smoothing=0.1,
-                            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]")
+                            bar_format="{l_bar}{bar}| {n_fmt}B/{total_fmt}B [{elapsed}<{remaining}{postfix}]")
 
     def fraction(self) -> float | None:
         return min(1.0, self.pos / self.total) if self.total else None
@@ -391,6 +411,10 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
         fh.close()
         os.replace(partial, final)  # the finished file appears whole, in one step
         stopped = False
+        summary.wall_s = time.time() - t0
+        (out / MANIFEST).write_text(json.dumps(manifest(summary, inputs, {
+            "engine": engine, "workers": workers, "force": force, "chunk_size": chunk_size,
+            "columns": columns.__dict__}), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     finally:
         if not fh.closed:
             fh.flush()
