@@ -21,6 +21,7 @@ non-space character of the raw text. Patterns live in `extractors/lexicons/boile
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -392,6 +393,16 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
             if ln.signal in (None, "menu") and ln.words >= 5 and (_LEAD_END.search(ln.plain) or ln.words >= 15):
                 ln.cls = "good"
                 first = min(first, ln.i)
+
+    # the headline printed again (a title tag, an og:title variant, a share box): furniture
+    if title_ln is not None:
+        key = title_ln.plain.casefold()
+        for ln in lines:
+            if ln is title_ln or ln.cls != "good" or not 0.7 * len(key) <= len(ln.plain) <= 1.3 * len(key):
+                continue
+            other = ln.plain.casefold()
+            if other == key or difflib.SequenceMatcher(None, key, other).ratio() >= 0.85:
+                ln.cls, ln.signal = "bad", "title-repeat"
 
     # a printed publication time: the first dateline from the headline on, else the first above the body
     published = None

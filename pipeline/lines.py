@@ -66,7 +66,12 @@ _CONTACT = regex.compile(
 )
 _CONTACT_FIELD = regex.compile(r"(?i)(?<!\p{L})(?:tel|fax|e-?mail|đt|dđ|zalo|điện thoại|địa chỉ|hotline)\s*:")
 _PHONE = regex.compile(r"(?<!\d)(?:\+84|0)\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?!\d)|(?<!\d)1[89]00[ .]?\d{3,4}(?!\d)")
-_IMAGE = regex.compile(r"(?i)^(?:ảnh|hình|photo|video|clip|infographic|minh họa|minh hoạ)(?:\s*\d+)?\s*[:.]?$")
+_IMAGE = regex.compile(
+    r"(?i)^(?:ảnh|hình|photo|video|clip|infographic|minh họa|minh hoạ)(?:\s*\d+)?\s*[:.]?$"
+    r"|(?:\s|^)[-–]\s*ảnh\s*\d+\s*\.?$"             # an image's alt text: "Tiêu đề bài - Ảnh 2."
+    r"|^\[[^\[\]\s]{1,40}\]$"                       # a text browser's image placeholder: "[screenshot]"
+    r"|^[^.!?]{0,80}\.(?:jpe?g|png|gif|webp|bmp|svg)$"  # an image file name, spaces and all
+)
 _CREDIT_TAIL = regex.compile(r"(?i)(?:\(|[.–-]\s*|\s)(?:ảnh|nguồn ảnh|video|đồ họa|đồ hoạ|clip)\s*:\s*[^.:]{1,60}[)]?\.?$")
 _SEPS = regex.compile(r"\s[|›»>/]\s|\s[|›»]|[|›»]\s")
 
@@ -163,7 +168,7 @@ def _signal(ln: Line) -> str | None:
         return "contact"
     if ln.words <= 12 and _PHONE.search(p):
         return "contact"
-    if _IMAGE.match(p):
+    if ln.words <= 30 and _IMAGE.search(p):
         return "image"
     if p.count("#") >= 2 and regex.match(r"#\s*\S", p):
         return "tags"
