@@ -359,6 +359,9 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
                 i = max(run[1], max(toks.index(next(x for x in toks if x.start == s.start)) for s in items) + 1)
                 continue
             s, e = toks[run[0]].start, toks[run[1] - 1].end
+            last = doc.text[toks[run[1] - 1].start:e]
+            if last.endswith(".") and not doc.text[e:e + 1].strip() and is_place_name(last[:-1]):
+                e -= 1  # "UBND TP.HCM.": the sentence's full stop glued to the place
             out.append(_make(doc, s, e, h[1], f"parties.head:{h[2]}", 0.9))
             i = run[1]
             continue

@@ -161,3 +161,9 @@ def test_provinces_listed_with_a_place_party_are_parties_and_hanoi_is_the_city()
     assert all(doc.text[o.start:o.end] == o.value.name for o in orgs)
     _doc, orgs = _orgs("Đại diện các tỉnh Long An, Đồng Tháp và Tiền Giang ký kết chương trình phối hợp.")
     assert [o.value.name for o in orgs] == ["tỉnh Long An", "Đồng Tháp", "Tiền Giang"]
+
+
+def test_the_full_stop_glued_to_a_place_is_not_in_the_name():
+    doc, orgs = _orgs("Xin-ga-po đã ký thỏa thuận với UBND TP.HCM.")
+    assert [o.value.name for o in orgs] == ["Xin-ga-po", "UBND TP.HCM"]
+    assert doc.text[orgs[1].start:orgs[1].end] == "UBND TP.HCM"
