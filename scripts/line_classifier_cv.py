@@ -60,7 +60,7 @@ def main() -> None:
             raw = normalize_unicode(render(name, r))
             lines = decide(raw)
             labels = {no: lab for no, lab, _ in label_lines(raw, s)}
-            for ln, x in zip(lines, features(lines)):
+            for ln, x in zip(lines, features(lines), strict=True):
                 lab = labels.get(raw.count("\n", 0, ln.start))
                 if lab in ("body", "furniture"):
                     data.setdefault(name, []).append((x, lab == "body", ln.cls == "good"))
@@ -69,7 +69,7 @@ def main() -> None:
         train = [d for n, v in data.items() if n != test for d in v]
         clf = LogisticRegression(max_iter=2000).fit(np.array([d[0] for d in train]), np.array([d[1] for d in train]))
         pred = clf.predict_proba(np.array([d[0] for d in data[test]]))[:, 1] > args.threshold
-        for (_x, body, rule), model in zip(data[test], pred):
+        for (_x, body, rule), model in zip(data[test], pred, strict=True):
             what = "body kept" if body else "furniture removed"
             for who, kept in (("rules", rule), ("model", model)):
                 tally[f"{who} {what}"][0] += int(kept == body)
