@@ -220,8 +220,15 @@ def _strip_trailer(p: _Pieces, authors: list[str]) -> None:
         else:
             return
         tail = seg[cut:].strip()
-        if not tail or len(tail) > 90:
+        if not tail or len(tail) > 160:
             return
+        if len(tail) > 90:  # only a byline with its site, time and an embed's intro is that long
+            by = _trailer_names(tail)
+            if by is None:
+                return
+            authors.extend(n for n in by if n not in authors)
+            p.cut(s + cut, e, "byline")
+            continue
         sub = regex.match(r"(?i)^(xem thêm|đọc thêm)\s*:\s*(.*)$", tail)
         if sub:
             authors.extend(n for n in parse_authors(sub.group(2)) if n not in authors)
@@ -256,11 +263,13 @@ def _trailer_names(tail: str) -> list[str] | None:
     t = _TRAIL_TIME.sub("", tail)
     t = _TRAIL_MARK.sub(" ", t).strip(" .:-")
     names: list[str] = []
+    credit = False
     for part in _TRAIL_SPLIT.split(t):
         part = part.strip(" .:")
         if not part:
             continue
         if _TRAIL_CREDIT.match(part):
+            credit = True
             continue
         got = parse_authors(regex.sub(r"/[\p{L}.+ -]{2,24}$", "", part))
         if got and len(part.split()) <= 6:
@@ -269,7 +278,7 @@ def _trailer_names(tail: str) -> list[str] | None:
             continue  # the site after a name: "- Thể thao Việt Nam"
         else:
             return None
-    return names or None
+    return names if names or credit else None  # a source credit alone is cut too, with no name
 
 
 def _byline(fragment: str) -> list[str] | None:
