@@ -109,6 +109,7 @@ class Line:
     bullet: bool
     signal: str | None   # the furniture evidence that fired ("seed:bp.image_file", "markup", "date", ...)
     tail: bool = False   # a heading after which a list of other articles follows
+    para: int = -1       # the first line of the paragraph (a broken sentence, a wrapped paragraph) it belongs to
     cf: str = ""         # context-free class
     cls: str = ""        # final class: "good" (body) or "bad" (furniture)
 
@@ -301,7 +302,7 @@ def main_block(lines: list[Line]) -> tuple[int, int] | None:
     lead above a related-news box), one just below only when no tail heading parts them."""
     clusters: list[list[int]] = []
     gaps: list[tuple[int, bool]] = []  # gap before each cluster after the first: (lines, tail heading inside)
-    gap, tail_seen = 0, False
+    gap, tail_seen, para = 0, False, None
     for k, ln in enumerate(lines):
         if ln.cls == "good":
             if clusters and gap <= MAX_GAP_LINES and not tail_seen:
@@ -310,9 +311,11 @@ def main_block(lines: list[Line]) -> tuple[int, int] | None:
                 if clusters:
                     gaps.append((gap, tail_seen))
                 clusters.append([k])
-            gap, tail_seen = 0, False
+            gap, tail_seen, para = 0, False, None
         else:
-            gap += 1
+            if ln.para < 0 or ln.para != para:  # a wrapped paragraph counts once
+                gap += 1
+            para = ln.para
             tail_seen = tail_seen or ln.tail
     if not clusters:
         return None
@@ -355,10 +358,44 @@ def _fragments(lines: list[Line]) -> list[list[int]]:
     return runs
 
 
-def _classify_fragments(lines: list[Line]) -> None:
-    """A broken sentence is classified as the whole it is: its lines take the class of the
-    joined text (a remnant or a label among them keeps its own)."""
-    for run in _fragments(lines):
+def _wrap_width(raw: str, lines: list[Line]) -> int | None:
+    """The column a hard-wrapped dump (lynx, w3m, a mail or terminal copy at 72–100
+    columns) breaks its paragraphs at, or None when the lines are not wrapped: many long
+    lines end within a few characters of one width."""
+    long = sorted(len(ln.text) for ln in lines if len(ln.text) >= 40)
+    if len(long) < 8:
+        return None
+    width = long[int(0.95 * (len(long) - 1))]
+    near = sum(1 for n in long if n >= width - 12)
+    return width if width <= 160 and near >= 0.4 * len(long) else None
+
+
+def _wrapped(raw: str, lines: list[Line]) -> list[list[int]]:
+    """Paragraphs of a hard-wrapped dump: adjacent lines (no blank line between) where each
+    but the last reaches the wrap width."""
+    width = _wrap_width(raw, lines)
+    if width is None:
+        return []
+    runs, k = [], 0
+    while k < len(lines):
+        run = [k]
+        while run[-1] + 1 < len(lines):
+            a, b = lines[run[-1]], lines[run[-1] + 1]
+            if len(a.text) < width - 15 or raw.count("\n", a.end, b.start) != 1 or b.bullet or b.signal:
+                break
+            run.append(run[-1] + 1)
+        runs.append(run)
+        k = run[-1] + 1
+    return runs
+
+
+_PIECE_SIGNALS = ("symbols", "date", "label", "menu", "contact", "caption") + tuple("ui:" + x for x in ("bp.ui.share", "bp.ui.comment", "bp.ui.account", "bp.ui.navigation", "bp.ui.media", "bp.ui.ads"))
+
+
+def _classify_fragments(lines: list[Line], raw: str = "") -> None:
+    """A broken sentence or a hard-wrapped paragraph is classified as the whole it is: its
+    lines take the class of the joined text (a remnant or a label among them keeps its own)."""
+    for run in _fragments(lines) + _wrapped(raw, lines):
         if len(run) < 2:
             continue
         first, last = lines[run[0]], lines[run[-1]]
@@ -372,7 +409,8 @@ def _classify_fragments(lines: list[Line]) -> None:
         classify_context_free([whole])
         for k in run:
             ln = lines[k]
-            if ln.signal in (None, "symbols", "date", "label", "menu"):
+            ln.para = run[0] if ln.para < 0 else ln.para
+            if ln.signal is None or ln.signal in _PIECE_SIGNALS:  # evidence read on a piece of a sentence
                 ln.signal, ln.cf = whole.signal, whole.cf
 
 
@@ -380,7 +418,7 @@ def decide(raw: str) -> list[Line]:
     """Every non-empty line of `raw` with its class: `good` (body) or `bad` (furniture)."""
     lines = split_lines(raw)
     classify_context_free(lines)
-    _classify_fragments(lines)
+    _classify_fragments(lines, raw)
     revise(lines)
     block = main_block(lines)
     if block is not None:
