@@ -120,7 +120,8 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
         # "tập đoàn Kalyani", "công ty Samsung": a lower-case company head before a brand
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if not (h[1] == "company" and toks[i].end == toks[i].start + len(h[0]) and nxt is not None
-                and nxt.pos == "Np" and _is_cap(nxt) and not is_place(nxt) and not is_person_name(nxt)):
+                and (nxt.pos == "Np" or _is_acronym(nxt)) and _is_cap(nxt) and not is_place(nxt)
+                and not is_person_name(nxt)):
             return None
     head_end = toks[i].start + len(h[0])
     j = i + 1
@@ -140,7 +141,8 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
         if last_good is not None and head_at(doc.folded, t) and _is_cap(t) and not _is_acronym(t) \
                 and fold(toks[last_good].text) not in lex["legal_forms"]:
             break  # a new head opens a new name — except "Công ty CP Tập đoàn Hoành Sơn"
-        if f in lex["titles"] or f in lex["honorifics"]:
+        if (f in lex["titles"] or f in lex["honorifics"]) and not (_is_cap(t) and is_place(t)):
+            # "Bộ Quốc phòng Anh": a country, not the honorific "anh"
             break
         if t.text == "(":
             close = next((k for k in range(j + 1, min(j + 6, len(toks))) if toks[k].text == ")"), None)
@@ -180,7 +182,7 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
                 and not is_place(nxt):  # "Vương quốc Anh và Việt Nam": two parties
             pending += 1
         elif not has_loc and pending < 3 and (f in lex["inner"] or (
-                t.pos in ("N", "A") and nxt is not None and (_is_cap(nxt) or fold(nxt.text) in lex["inner"])
+                t.pos in ("N", "A", "Np") and nxt is not None and (_is_cap(nxt) or fold(nxt.text) in lex["inner"])
                 and not head_at(doc.folded, nxt))) and f not in ("và", "với", "của", "các", "những", "cùng", "hai", "tại", "lễ"):
             pending += 1
         elif not has_loc and pending < 3 and (k := _inner_across(doc, toks, j)) is not None:

@@ -167,3 +167,10 @@ def test_the_full_stop_glued_to_a_place_is_not_in_the_name():
     doc, orgs = _orgs("Xin-ga-po đã ký thỏa thuận với UBND TP.HCM.")
     assert [o.value.name for o in orgs] == ["Xin-ga-po", "UBND TP.HCM"]
     assert doc.text[orgs[1].start:orgs[1].end] == "UBND TP.HCM"
+
+
+def test_a_ministry_of_a_country_written_anh_and_a_lower_case_head_before_an_acronym():
+    _doc, orgs = _orgs("Theo Bộ Quốc phòng Anh và Tập đoàn BAE Systems, hợp đồng đã được ký.")
+    assert [o.value.name for o in orgs] == ["Bộ Quốc phòng Anh", "Tập đoàn BAE Systems"]
+    _doc, orgs = _orgs("Tờ báo cho biết Bộ quốc phòng Anh vừa ký hợp đồng đặt hàng với tập đoàn BAE Systems.")
+    assert [o.value.name for o in orgs] == ["Bộ quốc phòng Anh", "tập đoàn BAE Systems"]
