@@ -21,6 +21,7 @@ non-space character of the raw text. Patterns live in `extractors/lexicons/boile
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -336,40 +337,59 @@ def _title_candidate(ln: Line) -> bool:
     return not (ln.plain.upper() == ln.plain and ln.words <= 8)
 
 
-def _choose_title(lines: list[Line], first: int) -> Line | None:
+def _paragraph_view(lines: list[Line]) -> list[tuple[Line, list[Line]]]:
+    """Lines with each hard-wrapped paragraph merged into one: (the merged line, its member
+    lines). A headline wrapped over two lines is one candidate."""
+    out, k = [], 0
+    while k < len(lines):
+        grp = [lines[k]]
+        while lines[k].wrapped and k + len(grp) < len(lines) and lines[k + len(grp)].para == lines[k].para:
+            grp.append(lines[k + len(grp)])
+        if len(grp) == 1:
+            out.append((grp[0], grp))
+        else:
+            plain = " ".join(m.plain for m in grp)
+            out.append((dataclasses.replace(grp[0], text=plain, plain=plain, end=grp[-1].end,
+                                            words=sum(m.words for m in grp), end_punct=grp[-1].end_punct), grp))
+        k += len(grp)
+    return out
+
+
+def _choose_title(lines: list[Line], first: int) -> tuple[Line, list[Line]] | None:
     """The headline among the lines above the body (and the body's first line, when the
     body starts right at the top): the best title candidate by shared words with the first
     body lines, closeness to the body and repetition; the very first line of a short text
-    is the headline of a plain article dump."""
-    top = [ln for ln in lines[max(0, first - 30): first] if _title_candidate(ln)]
+    is the headline of a plain article dump. Returns the (merged) headline and its lines."""
+    view = _paragraph_view(lines)
+    top = [(ln, grp) for ln, grp in view if first - 30 <= ln.i < first and _title_candidate(ln)]
     if not top:  # the body starts at the top: its first line may be the headline
-        top = [ln for ln in lines[first: first + 1] if _title_candidate(ln) and ln.words <= 25]
+        top = [(ln, grp) for ln, grp in view if ln.i == first and _title_candidate(ln) and ln.words <= 25]
     if not top:
         return None
-    body = [(b, _content(b.plain[:600])) for b in [ln for ln in lines[first:] if ln.cls == "good"][:4]]
+    body = [(b, _content(b.plain[:600])) for b in [ln for ln, _g in view if ln.i >= first and ln.cls == "good"][:4]]
     counts: dict[str, int] = {}
-    for ln in lines:
+    for ln, _g in view:
         counts[ln.plain.casefold()] = counts.get(ln.plain.casefold(), 0) + 1
     best, best_score = None, 0.0
-    for ln in top:
+    for ln, grp in top:
         words = _content(ln.plain)
-        body_words = set().union(set(), *(w for b, w in body if b is not ln))
+        body_words = set().union(set(), *(w for b, w in body if b.i != ln.i))
         overlap = len(words & body_words) / max(1, len(words))
         score = overlap * min(1.0, ln.words / 8)  # a two-word menu entry shares its words too easily
         score += 0.3 * max(0.0, 1 - (first - ln.i) / 15)
         if counts.get(ln.plain.casefold(), 0) > 1:
             score += 0.15
-        if ln.i == lines[0].i:
+        if ln.i == view[0][0].i:
             score += 0.25
         if ln.words <= 4:
             score -= 0.3
         # "Headline - Site name" (the page's <title>) loses to the bare headline printed beside it
-        for other in top:
+        for other, _g in top:
             if other is not ln and len(other.plain) < len(ln.plain) and ln.plain.startswith(other.plain) \
                     and _TITLE_SEP.match(ln.plain[len(other.plain):]):
                 score -= 1.0
         if score > best_score:
-            best, best_score = ln, score
+            best, best_score = (ln, grp), score
     return best if best_score >= 0.35 else None
 
 
@@ -392,13 +412,16 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
     good = [ln.i for ln in lines if ln.cls == "good"]
     first, last = (good[0], good[-1]) if good else (len(lines), len(lines) - 1)
 
-    title_ln = _choose_title(lines, min(first, len(lines) - 1)) if find_title else None
-    if title_ln is not None and title_ln.i >= first:
-        first = title_ln.i + 1
-        good = [k for k in good if k > title_ln.i]
+    chosen = _choose_title(lines, min(first, len(lines) - 1)) if find_title else None
+    title_ln, title_lines = chosen if chosen else (None, [])
+    title_ids = {m.i for m in title_lines}
+    title_end = title_lines[-1].i if title_lines else -1
+    if title_ln is not None and title_end >= first:
+        first = title_end + 1
+        good = [k for k in good if k > title_end]
     elif title_ln is not None:
         # the lead between the headline and the body: sentences, whatever their length
-        for ln in lines[title_ln.i + 1: first]:
+        for ln in lines[title_end + 1: first]:
             if ln.signal in (None, "menu") and ln.words >= 5 and (_LEAD_END.search(ln.plain) or ln.words >= 15):
                 ln.cls = "good"
                 first = min(first, ln.i)
@@ -407,7 +430,7 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
     if title_ln is not None:
         key = title_ln.plain.casefold()
         for ln in lines:
-            if ln is title_ln or ln.cls != "good" or not 0.7 * len(key) <= len(ln.plain) <= 1.3 * len(key):
+            if ln.i in title_ids or ln.cls != "good" or not 0.7 * len(key) <= len(ln.plain) <= 1.3 * len(key):
                 continue
             other = ln.plain.casefold()
             if other == key or difflib.SequenceMatcher(None, key, other).ratio() >= 0.85:
@@ -417,7 +440,7 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
     published = None
     zone = [ln for ln in lines if ln.i <= last + 1 and len(ln.text) < 80 and ln.cls != "good"]
     if title_ln is not None:
-        zone = [ln for ln in zone if ln.i > title_ln.i] + [ln for ln in zone if ln.i < title_ln.i]
+        zone = [ln for ln in zone if ln.i > title_end] + [ln for ln in zone if ln.i < title_ln.i]
     for ln in zone:
         parsed = parse_printed_datetime(ln.plain)
         if parsed is not None:
@@ -429,7 +452,7 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
 
     # a byline between the headline and the body: a short line of names ("Tri Túc", "NHẬT XUÂN")
     if title_ln is not None:
-        for ln in lines[title_ln.i + 1: first]:
+        for ln in lines[title_end + 1: first]:
             if ln.signal in (None, "label") and not ln.bullet and ln.words <= 6 and not ln.text.startswith("#") \
                     and not _TERMINAL.search(ln.plain):
                 authors.extend(n for n in parse_authors(ln.plain) if n not in authors)
@@ -443,7 +466,7 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
 
     kept: list[_Pieces] = []
     for ln in lines:
-        if ln is title_ln:
+        if ln.i in title_ids:
             removed.append(Removed(ln.start, ln.end, "title", ln.text))
         elif ln.cls != "good" or ln.i < first:
             removed.append(Removed(ln.start, ln.end, ln.signal or ln.cf, ln.text))

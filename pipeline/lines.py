@@ -110,6 +110,7 @@ class Line:
     signal: str | None   # the furniture evidence that fired ("seed:bp.image_file", "markup", "date", ...)
     tail: bool = False   # a heading after which a list of other articles follows
     para: int = -1       # the first line of the paragraph (a broken sentence, a wrapped paragraph) it belongs to
+    wrapped: bool = False  # that paragraph is a hard-wrapped one
     cf: str = ""         # context-free class
     cls: str = ""        # final class: "good" (body) or "bad" (furniture)
 
@@ -381,7 +382,9 @@ def _wrapped(raw: str, lines: list[Line]) -> list[list[int]]:
         run = [k]
         while run[-1] + 1 < len(lines):
             a, b = lines[run[-1]], lines[run[-1] + 1]
-            if len(a.text) < width - 15 or raw.count("\n", a.end, b.start) != 1 or b.bullet or b.signal:
+            if len(a.text) < width - 15 or raw.count("\n", a.end, b.start) != 1 or b.bullet \
+                    or (b.signal and b.signal not in _PIECE_SIGNALS) \
+                    or (b.signal == "date" and regex.search(r"\d{1,2}:\d{2}", b.plain)):  # a dateline, not a wrapped end
                 break
             run.append(run[-1] + 1)
         runs.append(run)
@@ -395,7 +398,9 @@ _PIECE_SIGNALS = ("symbols", "date", "label", "menu", "contact", "caption") + tu
 def _classify_fragments(lines: list[Line], raw: str = "") -> None:
     """A broken sentence or a hard-wrapped paragraph is classified as the whole it is: its
     lines take the class of the joined text (a remnant or a label among them keeps its own)."""
-    for run in _fragments(lines) + _wrapped(raw, lines):
+    runs = _wrapped(raw, lines)
+    wrapped = bool(runs)
+    for run in runs or _fragments(lines):
         if len(run) < 2:
             continue
         first, last = lines[run[0]], lines[run[-1]]
@@ -410,6 +415,7 @@ def _classify_fragments(lines: list[Line], raw: str = "") -> None:
         for k in run:
             ln = lines[k]
             ln.para = run[0] if ln.para < 0 else ln.para
+            ln.wrapped = wrapped
             if ln.signal is None or ln.signal in _PIECE_SIGNALS:  # evidence read on a piece of a sentence
                 ln.signal, ln.cf = whole.signal, whole.cf
 
@@ -425,9 +431,18 @@ def decide(raw: str) -> list[Line]:
         a, b = block
         # the lead (sapo) sits between the headline and the body, sometimes with a share bar,
         # a date or a related box between it and the body: the nearest sentence above joins
-        for ln in reversed(lines[max(0, a - MAX_GAP_LINES): a]):
-            if ln.cf in ("neargood", "good") and not ln.signal and ln.end_punct and ln.words >= 15:
-                ln.cls, a = "good", ln.i
+        seen = 0
+        for ln in reversed(lines[:a]):
+            members = [m for m in lines[:a] if m.para == ln.para] if ln.para >= 0 else [ln]
+            if ln is members[-1]:
+                seen += 1
+            if seen > MAX_GAP_LINES:
+                break
+            if ln is members[-1] and ln.cf in ("neargood", "good") and not ln.signal and ln.end_punct \
+                    and sum(m.words for m in members) >= 15:
+                for m in members:
+                    m.cls = "good"
+                a = members[0].i
                 break
         for ln in lines:
             if ln.cls == "good" and not a <= ln.i <= b:

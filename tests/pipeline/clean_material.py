@@ -115,11 +115,13 @@ def render(name: str, renderer: str) -> str:
     raise ValueError(renderer)
 
 
-# text browsers (Debian packages w3m, lynx), used when installed; wide, so that a
-# paragraph is mostly one line
+# text browsers (Debian packages w3m, lynx), used when installed: wide (a paragraph is
+# mostly one line) and at their default 80 columns (every paragraph hard-wrapped)
 COMMAND_RENDERERS = {
     "w3m": ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", "-cols", "1000"],
     "lynx": ["lynx", "-dump", "-nolist", "-assume_charset=utf-8", "-display_charset=utf-8", "-width=1000"],
+    "w3m-80": ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8"],
+    "lynx-80": ["lynx", "-dump", "-nolist", "-assume_charset=utf-8", "-display_charset=utf-8"],
 }
 
 
