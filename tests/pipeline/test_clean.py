@@ -125,6 +125,21 @@ def test_html_in_a_txt_file_goes_through_the_html_path(tmp_path):
     assert "html" in doc.meta and "<" not in doc.text and "Đoạn 0:" in doc.text and "Trang chủ" not in doc.text
 
 
+def test_html_in_a_jsonl_text_field_goes_through_the_html_path(tmp_path):
+    import json
+
+    from tests.pipeline.clean_material import run_article
+
+    body = "".join(f"<p>Đoạn {i}: hai bên đã ký kết thỏa thuận hợp tác và sẽ cùng nhau triển khai các nội dung của chương trình trong thời gian tới.</p>" for i in range(6))
+    page = f"<html lang='vi'><body><nav>Trang chủ</nav><article><h1>Ký kết hợp tác</h1>{body}</article></body></html>"
+    p = tmp_path / "a.jsonl"
+    p.write_text(json.dumps({"id": "x", "text": page}, ensure_ascii=False) + "\n", encoding="utf-8")
+    doc = run_article(p)
+    assert "html" in doc.meta and doc.title == "Ký kết hợp tác" and "<" not in doc.text and "Đoạn 5:" in doc.text
+    removed = doc.meta["removed"]
+    assert all(doc.raw[r.start:r.end] == r.text for r in removed)
+
+
 def test_patterns_are_bounded():
     from pipeline import lines
 
