@@ -210,3 +210,19 @@ def test_no_signing_invented_from_furniture():
 
     rec = process_article(RawArticle("t", PAGE.replace("đã ký thỏa thuận", "đã bàn về").replace("thỏa thuận hợp tác phát triển vùng nguyên liệu cho", "kế hoạch cho").replace("Theo thỏa thuận", "Theo kế hoạch").replace("thỏa thuận là", "kế hoạch là").replace("Hai công ty ký thỏa thuận", "Hai công ty bàn").encode(), "t"))
     assert rec.agreements == [], [a.evidence for a in rec.agreements]
+
+
+@needs_shared
+def test_no_signing_from_the_furniture_of_rendered_pages():
+    """Every agreement found in a rendered page dump is reported by the article's own text
+    (its evidence is in trafilatura's extraction), none by a related headline or a teaser."""
+    from pipeline.ingest import RawArticle
+    from pipeline.runner import process_article
+    from tests.pipeline.clean_material import _norm, pages, render, silver
+
+    for name in pages():
+        body = silver(name).body
+        for r in ("html2text", "bs4"):
+            rec = process_article(RawArticle(name, render(name, r).encode(), name))
+            for a in rec.agreements:
+                assert _norm(a.evidence.text) in body, (name, r, a.evidence.text)
