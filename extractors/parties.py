@@ -412,7 +412,7 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
                 out.append(Span(t.start, e, "org", src, Org(doc.text[t.start:e], p.canonical, "country", src, 0.8), 0.8))
             i = j
             continue
-        if place and place[1].kind == "capital" and prev not in ("tại", "ở", "đến", "tới", "thủ đô"):
+        if place and place[1].kind == "capital" and prev not in (*_LOCATIVE, "thủ đô"):
             j, p = place
             e, src, name = toks[j - 1].end, "parties.capital", doc.text[t.start:toks[j - 1].end]
             if gazetteers.key(name) in gazetteers.provinces():
