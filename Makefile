@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv browser run test smoke lint eval schema clean
+.PHONY: venv browser run test smoke notebook lint eval schema clean
 
 venv: $(STAMP)
 
@@ -40,6 +40,18 @@ smoke:
 	$(SMOKE)/bin/pip install --quiet --upgrade pip
 	$(SMOKE)/bin/pip install --quiet .
 	cd build && ../$(SMOKE)/bin/python ../.ci/smoke.py
+
+# The researcher notebook executed on data/processed (make run first), figures inline:
+# open build/explore_agreements.ipynb in Jupyter, VS Code or any notebook viewer.
+notebook: venv
+	@if [ -z "$$KYKET_OUT" ] && [ ! -f data/processed/records.jsonl ]; then \
+	  echo "make notebook: no data/processed/records.jsonl — run 'make run' first (or set KYKET_OUT to an output folder)"; exit 1; fi
+	mkdir -p build
+	$(BIN)/python -c "import nbformat; from nbclient import NotebookClient; \
+	nb = nbformat.read('notebooks/explore_agreements.ipynb', as_version=4); \
+	NotebookClient(nb, timeout=600, kernel_name='python3', resources={'metadata': {'path': 'notebooks'}}).execute(); \
+	nbformat.write(nb, 'build/explore_agreements.ipynb')"
+	@echo "wrote build/explore_agreements.ipynb"
 
 lint: venv
 	$(BIN)/ruff check pipeline extractors tests scripts

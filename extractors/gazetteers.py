@@ -16,7 +16,7 @@ nothing from pipeline.segment or extractors.parties, so both can use it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -39,6 +39,7 @@ class Place:
 _SEP = regex.compile(r"[\s\-‐–]+")
 
 
+@lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """Comparison key of a place name: folded, hyphens and runs of spaces as one space."""
     return _SEP.sub(" ", fold(text)).strip()

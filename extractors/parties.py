@@ -120,7 +120,8 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
         # "tập đoàn Kalyani", "công ty Samsung": a lower-case company head before a brand
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if not (h[1] == "company" and toks[i].end == toks[i].start + len(h[0]) and nxt is not None
-                and nxt.pos == "Np" and _is_cap(nxt) and not is_place(nxt) and not is_person_name(nxt)):
+                and (nxt.pos == "Np" or _is_acronym(nxt)) and _is_cap(nxt) and not is_place(nxt)
+                and not is_person_name(nxt)):
             return None
     head_end = toks[i].start + len(h[0])
     j = i + 1
@@ -140,7 +141,8 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
         if last_good is not None and head_at(doc.folded, t) and _is_cap(t) and not _is_acronym(t) \
                 and fold(toks[last_good].text) not in lex["legal_forms"]:
             break  # a new head opens a new name — except "Công ty CP Tập đoàn Hoành Sơn"
-        if f in lex["titles"] or f in lex["honorifics"]:
+        if (f in lex["titles"] or f in lex["honorifics"]) and not (_is_cap(t) and is_place(t)):
+            # "Bộ Quốc phòng Anh": a country, not the honorific "anh"
             break
         if t.text == "(":
             close = next((k for k in range(j + 1, min(j + 6, len(toks))) if toks[k].text == ")"), None)
@@ -180,7 +182,7 @@ def _org_run(doc: Document, toks: list[Token], i: int) -> tuple[int, int] | None
                 and not is_place(nxt):  # "Vương quốc Anh và Việt Nam": two parties
             pending += 1
         elif not has_loc and pending < 3 and (f in lex["inner"] or (
-                t.pos in ("N", "A") and nxt is not None and (_is_cap(nxt) or fold(nxt.text) in lex["inner"])
+                t.pos in ("N", "A", "Np") and nxt is not None and (_is_cap(nxt) or fold(nxt.text) in lex["inner"])
                 and not head_at(doc.folded, nxt))) and f not in ("và", "với", "của", "các", "những", "cùng", "hai", "tại", "lễ"):
             pending += 1
         elif not has_loc and pending < 3 and (k := _inner_across(doc, toks, j)) is not None:
@@ -337,6 +339,7 @@ def _expand_list(doc: Document, toks: list[Token], i: int, run: tuple[int, int],
 
 
 _LOCATIVE = ("tại", "ở", "đến", "tới", "sang")
+_PLACE_SOURCES = ("parties.country", "parties.capital", "parties.province")
 
 
 def extract_orgs(doc: Document, sent: Span) -> list[Span]:
@@ -358,6 +361,9 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
                 i = max(run[1], max(toks.index(next(x for x in toks if x.start == s.start)) for s in items) + 1)
                 continue
             s, e = toks[run[0]].start, toks[run[1] - 1].end
+            last = doc.text[toks[run[1] - 1].start:e]
+            if last.endswith(".") and not doc.text[e:e + 1].strip() and is_place_name(last[:-1]):
+                e -= 1  # "UBND TP.HCM.": the sentence's full stop glued to the place
             out.append(_make(doc, s, e, h[1], f"parties.head:{h[2]}", 0.9))
             i = run[1]
             continue
@@ -406,11 +412,22 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
                 out.append(Span(t.start, e, "org", src, Org(doc.text[t.start:e], p.canonical, "country", src, 0.8), 0.8))
             i = j
             continue
-        if place and place[1].kind == "capital" and prev not in ("tại", "ở", "đến", "tới", "thủ đô"):
+        if place and place[1].kind == "capital" and prev not in (*_LOCATIVE, "thủ đô"):
             j, p = place
-            e, src = toks[j - 1].end, "parties.capital"
-            out.append(Span(t.start, e, "org", src, Org(doc.text[t.start:e], p.canonical, "country", src, 0.6), 0.6))
+            e, src, name = toks[j - 1].end, "parties.capital", doc.text[t.start:toks[j - 1].end]
+            if gazetteers.key(name) in gazetteers.provinces():
+                # "Hà Nội" in Vietnamese news is the city (its government), not the state
+                out.append(Span(t.start, e, "org", src, Org(name, name, "province", src, 0.6), 0.6))
+            else:
+                out.append(Span(t.start, e, "org", src, Org(name, p.canonical, "country", src, 0.6), 0.6))
             i = j
+            continue
+        if place and place[1].kind == "province" and out and out[-1].source in _PLACE_SOURCES \
+                and doc.folded[out[-1].end:t.start].strip() in (",", "và"):
+            # "gồm Hà Nội, Bà Rịa-Vũng Tàu, Đồng Nai …": a province listed with place parties is one
+            e = toks[place[0] - 1].end
+            out.append(_make(doc, t.start, e, "province", "parties.province", 0.6))
+            i = place[0]
             continue
         if prev in lex["admin"] and i >= 1 and is_province(t) and doc.text[toks[i - 1].start].islower():
             out.append(_make(doc, toks[i - 1].start, t.end, "province", "parties.province", 0.7))

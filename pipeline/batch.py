@@ -45,6 +45,26 @@ from pipeline.records import KYKET_VERSION, SCHEMA_VERSION
 
 RECORDS = "records.jsonl"
 PARTIAL = RECORDS + ".partial"
+MANIFEST = "run.json"
+MODEL_PACKAGES = ("underthesea", "underthesea_core", "spacy", "trafilatura")
+
+
+def manifest(summary: Summary, inputs: list[str], options: dict) -> dict:
+    """What made DIR/records.jsonl: kyket release, schema, the packages whose models and
+    rules decide the output (with their versions), the inputs, options and the summary."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    def ver(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    return {"kyket_version": KYKET_VERSION, "schema_version": SCHEMA_VERSION,
+            "models": {name: ver(name) for name in MODEL_PACKAGES}, "python": platform.python_version(),
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "inputs": [str(Path(i).resolve()) for i in inputs],
+            "options": options, "summary": {k: v for k, v in summary.__dict__.items() if k != "duplicate_ids"}}
 
 
 @dataclass(frozen=True)
@@ -238,7 +258,7 @@ class Progress:
             from tqdm import tqdm
 
             self.bar = tqdm(total=self.total, unit="B", unit_scale=True, file=self.stream, smoothing=0.1,
-                            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]")
+                            bar_format="{l_bar}{bar}| {n_fmt}B/{total_fmt}B [{elapsed}<{remaining}{postfix}]")
 
     def fraction(self) -> float | None:
         return min(1.0, self.pos / self.total) if self.total else None
@@ -341,7 +361,12 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
         summary.processed += int(not reused)
         progress.update(1, agreements, int(not ok), pos)
 
-    fh = _open_partial(partial)
+    eng = make_engine(engine, workers=workers, scheduler=scheduler)  # first: a scheduler not found leaves no file
+    try:
+        fh = _open_partial(partial)
+    except BaseException:
+        eng.close(abort=True)
+        raise
     kept = {"n": 0}
 
     def items() -> Iterator[RawArticle | Result]:
@@ -374,7 +399,7 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
             fh.seek(prefix_ends[kept["n"] - 1] if kept["n"] else 0)
             fh.truncate()
 
-    eng = make_engine(engine, workers=workers, scheduler=scheduler)
+    stopped = True  # until the run completes: an interrupt or error stops the workers at once
     try:
         for chunk_in, chunk_out in eng.map_ordered(process_chunk, _chunks(items(), chunk_size)):
             for item, res in zip(chunk_in, chunk_out, strict=True):
@@ -385,11 +410,16 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
         os.fsync(fh.fileno())
         fh.close()
         os.replace(partial, final)  # the finished file appears whole, in one step
+        stopped = False
+        summary.wall_s = time.time() - t0
+        (out / MANIFEST).write_text(json.dumps(manifest(summary, inputs, {
+            "engine": engine, "workers": workers, "force": force, "chunk_size": chunk_size,
+            "columns": columns.__dict__}), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     finally:
         if not fh.closed:
             fh.flush()
             fh.close()
-        eng.close()
+        eng.close(abort=stopped)
         previous.close()
         progress.close()
     summary.wall_s = time.time() - t0

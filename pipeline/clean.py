@@ -21,6 +21,8 @@ non-space character of the raw text. Patterns live in `extractors/lexicons/boile
 """
 from __future__ import annotations
 
+import dataclasses
+import difflib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -28,7 +30,7 @@ import regex
 
 from extractors.dates import parse_printed_datetime
 from extractors.lexicons import load
-from pipeline.lines import Line, decide, stoplist
+from pipeline.lines import Line, decide
 
 _TERMINAL = regex.compile(r"[.!?…:;]['\"”’)\]]*$")
 _TITLE_END = regex.compile(r"(?<!\.\.)[.…:;,]['\"”’)\]]*$")
@@ -219,8 +221,15 @@ def _strip_trailer(p: _Pieces, authors: list[str]) -> None:
         else:
             return
         tail = seg[cut:].strip()
-        if not tail or len(tail) > 90:
+        if not tail or len(tail) > 160:
             return
+        if len(tail) > 90:  # only a byline with its site, time and an embed's intro is that long
+            by = _trailer_names(tail)
+            if by is None:
+                return
+            authors.extend(n for n in by if n not in authors)
+            p.cut(s + cut, e, "byline")
+            continue
         sub = regex.match(r"(?i)^(xem thêm|đọc thêm)\s*:\s*(.*)$", tail)
         if sub:
             authors.extend(n for n in parse_authors(sub.group(2)) if n not in authors)
@@ -255,11 +264,13 @@ def _trailer_names(tail: str) -> list[str] | None:
     t = _TRAIL_TIME.sub("", tail)
     t = _TRAIL_MARK.sub(" ", t).strip(" .:-")
     names: list[str] = []
+    credit = False
     for part in _TRAIL_SPLIT.split(t):
         part = part.strip(" .:")
         if not part:
             continue
         if _TRAIL_CREDIT.match(part):
+            credit = True
             continue
         got = parse_authors(regex.sub(r"/[\p{L}.+ -]{2,24}$", "", part))
         if got and len(part.split()) <= 6:
@@ -268,7 +279,7 @@ def _trailer_names(tail: str) -> list[str] | None:
             continue  # the site after a name: "- Thể thao Việt Nam"
         else:
             return None
-    return names or None
+    return names if names or credit else None  # a source credit alone is cut too, with no name
 
 
 def _byline(fragment: str) -> list[str] | None:
@@ -305,12 +316,18 @@ _SITE_LIKE = regex.compile(r"(?i)\.(vn|com|net|org)\b|^(báo|tạp chí|trang|c�
 _TITLE_SEP = regex.compile(r"(?<!\s)\s+[-–—|:]\s+")
 
 
+# pure function syllables (jusText's stoplist also holds content syllables such as "năng",
+# "lượng", "trung": a headline shares those with its body, so they count here)
+_FUNCTION = frozenset("các của và là những với cho trong được có từ này đã sẽ khi thì mà một không về tại ở để như đến theo cũng".split())
+
+
 def _content(text: str) -> set[str]:
-    stop = stoplist()
-    return {w for w in (t.lower() for t in regex.findall(r"\p{L}+", text)) if w not in stop and len(w) > 1}
+    return {w for w in (t.lower() for t in regex.findall(r"\p{L}+", text)) if w not in _FUNCTION and len(w) > 1}
 
 
 def _title_candidate(ln: Line) -> bool:
+    if ln.bullet:
+        return False
     if ln.signal and not ln.signal.startswith("outside") and ln.signal not in ("caption", "menu"):
         return False
     if not 3 <= ln.words <= 40 or _TITLE_END.search(ln.plain):
@@ -320,40 +337,59 @@ def _title_candidate(ln: Line) -> bool:
     return not (ln.plain.upper() == ln.plain and ln.words <= 8)
 
 
-def _choose_title(lines: list[Line], first: int) -> Line | None:
+def _paragraph_view(lines: list[Line]) -> list[tuple[Line, list[Line]]]:
+    """Lines with each hard-wrapped paragraph merged into one: (the merged line, its member
+    lines). A headline wrapped over two lines is one candidate."""
+    out, k = [], 0
+    while k < len(lines):
+        grp = [lines[k]]
+        while lines[k].wrapped and k + len(grp) < len(lines) and lines[k + len(grp)].para == lines[k].para:
+            grp.append(lines[k + len(grp)])
+        if len(grp) == 1:
+            out.append((grp[0], grp))
+        else:
+            plain = " ".join(m.plain for m in grp)
+            out.append((dataclasses.replace(grp[0], text=plain, plain=plain, end=grp[-1].end,
+                                            words=sum(m.words for m in grp), end_punct=grp[-1].end_punct), grp))
+        k += len(grp)
+    return out
+
+
+def _choose_title(lines: list[Line], first: int) -> tuple[Line, list[Line]] | None:
     """The headline among the lines above the body (and the body's first line, when the
     body starts right at the top): the best title candidate by shared words with the first
     body lines, closeness to the body and repetition; the very first line of a short text
-    is the headline of a plain article dump."""
-    top = [ln for ln in lines[max(0, first - 30): first] if _title_candidate(ln)]
+    is the headline of a plain article dump. Returns the (merged) headline and its lines."""
+    view = _paragraph_view(lines)
+    top = [(ln, grp) for ln, grp in view if first - 30 <= ln.i < first and _title_candidate(ln)]
     if not top:  # the body starts at the top: its first line may be the headline
-        top = [ln for ln in lines[first: first + 1] if _title_candidate(ln) and ln.words <= 25]
+        top = [(ln, grp) for ln, grp in view if ln.i == first and _title_candidate(ln) and ln.words <= 25]
     if not top:
         return None
-    body = [ln for ln in lines[first:] if ln.cls == "good"][:4]
+    body = [(b, _content(b.plain[:600])) for b in [ln for ln, _g in view if ln.i >= first and ln.cls == "good"][:4]]
     counts: dict[str, int] = {}
-    for ln in lines:
+    for ln, _g in view:
         counts[ln.plain.casefold()] = counts.get(ln.plain.casefold(), 0) + 1
     best, best_score = None, 0.0
-    for ln in top:
+    for ln, grp in top:
         words = _content(ln.plain)
-        body_words = set().union(set(), *(_content(b.plain) for b in body if b is not ln))
+        body_words = set().union(set(), *(w for b, w in body if b.i != ln.i))
         overlap = len(words & body_words) / max(1, len(words))
         score = overlap * min(1.0, ln.words / 8)  # a two-word menu entry shares its words too easily
         score += 0.3 * max(0.0, 1 - (first - ln.i) / 15)
         if counts.get(ln.plain.casefold(), 0) > 1:
             score += 0.15
-        if ln.i == lines[0].i:
+        if ln.i == view[0][0].i:
             score += 0.25
         if ln.words <= 4:
             score -= 0.3
         # "Headline - Site name" (the page's <title>) loses to the bare headline printed beside it
-        for other in top:
+        for other, _g in top:
             if other is not ln and len(other.plain) < len(ln.plain) and ln.plain.startswith(other.plain) \
                     and _TITLE_SEP.match(ln.plain[len(other.plain):]):
                 score -= 1.0
         if score > best_score:
-            best, best_score = ln, score
+            best, best_score = (ln, grp), score
     return best if best_score >= 0.35 else None
 
 
@@ -376,22 +412,35 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
     good = [ln.i for ln in lines if ln.cls == "good"]
     first, last = (good[0], good[-1]) if good else (len(lines), len(lines) - 1)
 
-    title_ln = _choose_title(lines, min(first, len(lines) - 1)) if find_title else None
-    if title_ln is not None and title_ln.i >= first:
-        first = title_ln.i + 1
-        good = [k for k in good if k > title_ln.i]
+    chosen = _choose_title(lines, min(first, len(lines) - 1)) if find_title else None
+    title_ln, title_lines = chosen if chosen else (None, [])
+    title_ids = {m.i for m in title_lines}
+    title_end = title_lines[-1].i if title_lines else -1
+    if title_ln is not None and title_end >= first:
+        first = title_end + 1
+        good = [k for k in good if k > title_end]
     elif title_ln is not None:
         # the lead between the headline and the body: sentences, whatever their length
-        for ln in lines[title_ln.i + 1: first]:
+        for ln in lines[title_end + 1: first]:
             if ln.signal in (None, "menu") and ln.words >= 5 and (_LEAD_END.search(ln.plain) or ln.words >= 15):
                 ln.cls = "good"
                 first = min(first, ln.i)
+
+    # the headline printed again (a title tag, an og:title variant, a share box): furniture
+    if title_ln is not None:
+        key = title_ln.plain.casefold()
+        for ln in lines:
+            if ln.i in title_ids or ln.cls != "good" or not 0.7 * len(key) <= len(ln.plain) <= 1.3 * len(key):
+                continue
+            other = ln.plain.casefold()
+            if other == key or difflib.SequenceMatcher(None, key, other).ratio() >= 0.85:
+                ln.cls, ln.signal = "bad", "title-repeat"
 
     # a printed publication time: the first dateline from the headline on, else the first above the body
     published = None
     zone = [ln for ln in lines if ln.i <= last + 1 and len(ln.text) < 80 and ln.cls != "good"]
     if title_ln is not None:
-        zone = [ln for ln in zone if ln.i > title_ln.i] + [ln for ln in zone if ln.i < title_ln.i]
+        zone = [ln for ln in zone if ln.i > title_end] + [ln for ln in zone if ln.i < title_ln.i]
     for ln in zone:
         parsed = parse_printed_datetime(ln.plain)
         if parsed is not None:
@@ -401,9 +450,15 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
                 authors.extend(n for n in parse_authors(lead) if n not in authors)
             break
 
+    # a byline between the headline and the body: a short line of names ("Tri Túc", "NHẬT XUÂN")
+    if title_ln is not None:
+        for ln in lines[title_end + 1: first]:
+            if ln.signal in (None, "label") and not ln.bullet and ln.words <= 6 and not ln.text.startswith("#") \
+                    and not _TERMINAL.search(ln.plain):
+                authors.extend(n for n in parse_authors(ln.plain) if n not in authors)
     # bylines just below the body ("Hà Thu (tổng hợp)", "Tin và ảnh: …"), before any list
     for ln in lines[last + 1: last + 4]:
-        if ln.tail:
+        if ln.tail or ln.text.startswith("#"):
             break
         by = _is_byline_line(ln.plain)
         if by:
@@ -411,7 +466,7 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
 
     kept: list[_Pieces] = []
     for ln in lines:
-        if ln is title_ln:
+        if ln.i in title_ids:
             removed.append(Removed(ln.start, ln.end, "title", ln.text))
         elif ln.cls != "good" or ln.i < first:
             removed.append(Removed(ln.start, ln.end, ln.signal or ln.cf, ln.text))

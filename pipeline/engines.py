@@ -95,7 +95,7 @@ class InProcessEngine:
         for chunk in chunks:
             yield chunk, fn(chunk)
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         pass
 
 
@@ -178,7 +178,21 @@ class LocalEngine:
             pending.popleft()
             yield entry[0], result
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Shut the pool down; `abort` (Ctrl-C, SIGTERM, an error: the chunks in flight will
+        not be written) ends the workers at once instead of letting them finish their chunks."""
+        if abort:
+            procs = list((getattr(self.pool, "_processes", None) or {}).values())
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for p in procs:
+                if p.is_alive():
+                    p.terminate()  # SIGTERM: a worker's default action is to end
+            for p in procs:
+                p.join(timeout=5)
+                if p.is_alive():
+                    p.kill()
+                    p.join(timeout=5)
+            return
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -190,7 +204,13 @@ class DaskEngine:
 
         self.cluster = None
         if scheduler:
-            self.client = Client(scheduler)
+            try:
+                self.client = Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                from pipeline.ingest import InputError
+
+                raise InputError(f"cannot reach the dask scheduler at {scheduler} ({exc.__class__.__name__}) — "
+                                 "start it (`dask scheduler`) or check the address") from None
         else:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=40)
@@ -210,7 +230,7 @@ class DaskEngine:
             yield chunk, fut.result()
             fut.release()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()

@@ -90,8 +90,13 @@ def _marked_author(data: bytes | str) -> str | None:
     `rel="author"`) when trafilatura's metadata has none: its first short text."""
     import lxml.html
 
+    if isinstance(data, bytes):
+        try:  # lxml guesses a byte string's charset badly when the page does not declare it
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     try:
-        tree = lxml.html.fromstring(data.encode("utf-8") if isinstance(data, str) else data)
+        tree = lxml.html.fromstring(data)
     except (ValueError, lxml.etree.ParserError):
         return None
     for el in tree.xpath('//*[@itemprop="author" or @rel="author" or contains(concat(" ", normalize-space(@class), " "), " author ")]')[:20]:

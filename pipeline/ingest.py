@@ -229,11 +229,28 @@ def _read_jsonl(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawA
             yield _from_row(obj, where, f"{path.stem}:{line_no}", columns)
 
 
+def _csv_lines(fh, path: Path) -> Iterator[str]:
+    """Lines for the csv module, within the same limits as JSONL: a line over MAX_LINE_CHARS or
+    a file expanding past MAX_FILE_CHARS stops the file (a CSV line cannot be skipped safely:
+    a quoted field may span lines)."""
+    total = 0
+    while True:
+        line = fh.readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        total += len(line)
+        if total > MAX_FILE_CHARS:
+            raise _TooLong(f"{path}: expands past {MAX_FILE_CHARS} characters; stopped reading it")
+        if len(line) >= MAX_LINE_CHARS and not line.endswith("\n"):
+            raise _TooLong(f"{path}: a line longer than {MAX_LINE_CHARS} characters; stopped reading it")
+        yield line
+
+
 def _read_csv(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
     csv.field_size_limit(MAX_LINE_CHARS)
     try:
         fh = open_text(path)
-        reader = csv.DictReader(fh)
+        reader = csv.DictReader(_csv_lines(fh, path))
     except OSError as exc:
         yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
         return
@@ -245,6 +262,9 @@ def _read_csv(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArt
             try:
                 row = next(reader)
             except StopIteration:
+                break
+            except _TooLong as exc:
+                yield RawArticle(f"{path.stem}:{row_no}", None, where, error=("InputTooLarge", str(exc)))
                 break
             except (csv.Error, OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile, zlib.error) as exc:
                 yield RawArticle(f"{path.stem}:{row_no}", None, where, error=(type(exc).__name__, f"{where}: {exc}"))

@@ -66,7 +66,12 @@ _CONTACT = regex.compile(
 )
 _CONTACT_FIELD = regex.compile(r"(?i)(?<!\p{L})(?:tel|fax|e-?mail|đt|dđ|zalo|điện thoại|địa chỉ|hotline)\s*:")
 _PHONE = regex.compile(r"(?<!\d)(?:\+84|0)\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?!\d)|(?<!\d)1[89]00[ .]?\d{3,4}(?!\d)")
-_IMAGE = regex.compile(r"(?i)^(?:ảnh|hình|photo|video|clip|infographic|minh họa|minh hoạ)(?:\s*\d+)?\s*[:.]?$")
+_IMAGE = regex.compile(
+    r"(?i)^(?:ảnh|hình|photo|video|clip|infographic|minh họa|minh hoạ)(?:\s*\d+)?\s*[:.]?$"
+    r"|(?:\s|^)[-–]\s*ảnh\s*\d+\s*\.?$"             # an image's alt text: "Tiêu đề bài - Ảnh 2."
+    r"|^\[[^\[\]\s]{1,40}\]$"                       # a text browser's image placeholder: "[screenshot]"
+    r"|^[^.!?]{0,80}\.(?:jpe?g|png|gif|webp|bmp|svg)$"  # an image file name, spaces and all
+)
 _CREDIT_TAIL = regex.compile(r"(?i)(?:\(|[.–-]\s*|\s)(?:ảnh|nguồn ảnh|video|đồ họa|đồ hoạ|clip)\s*:\s*[^.:]{1,60}[)]?\.?$")
 _SEPS = regex.compile(r"\s[|›»>/]\s|\s[|›»]|[|›»]\s")
 
@@ -104,6 +109,8 @@ class Line:
     bullet: bool
     signal: str | None   # the furniture evidence that fired ("seed:bp.image_file", "markup", "date", ...)
     tail: bool = False   # a heading after which a list of other articles follows
+    para: int = -1       # the first line of the paragraph (a broken sentence, a wrapped paragraph) it belongs to
+    wrapped: bool = False  # that paragraph is a hard-wrapped one
     cf: str = ""         # context-free class
     cls: str = ""        # final class: "good" (body) or "bad" (furniture)
 
@@ -154,8 +161,7 @@ def _signal(ln: Line) -> str | None:
         return "symbols"
     if ln.words <= 12 and (_DATE.match(p) or parse_printed_datetime(p) is not None or _DATETIME.search(p)):
         return "date"
-    letters = sum(c.isalpha() for c in p)
-    if letters < 0.5 * len(p.replace(" ", "")) and ln.words < 12:
+    if ln.words < 12 and sum(c.isalpha() for c in p) < 0.5 * len(p.replace(" ", "")):
         return "symbols"  # "A- A A+", "* * * __", "1 2 3 4 5", "(0)"
     for rid, pat, max_words in rules["ui"]:
         if ln.words <= max_words and pat.match(p):
@@ -164,11 +170,11 @@ def _signal(ln: Line) -> str | None:
         return "contact"
     if ln.words <= 12 and _PHONE.search(p):
         return "contact"
-    if _IMAGE.match(p):
+    if ln.words <= 30 and _IMAGE.search(p):
         return "image"
     if p.count("#") >= 2 and regex.match(r"#\s*\S", p):
         return "tags"
-    if len(_SEPS.findall(" " + p + " ")) >= 2 and not ln.end_punct:
+    if not ln.end_punct and len(_SEPS.findall(" " + p + " ")) >= 2:
         return "menu"  # "Trang chủ | Tòa soạn | Liên hệ", "Kinh doanh › Quốc tế"
     if ln.words <= 4 and p.endswith(":"):
         return "label"  # "Tải ứng dụng:", "Từ khóa:"
@@ -178,7 +184,7 @@ def _signal(ln: Line) -> str | None:
             (ln.words >= 12 and ln.caps >= 0.6 and ln.stop < STOP_LOW)
             or (ln.words >= 20 and ln.caps >= 0.4 and _max_lower_run(p) <= 2)):
         return "menu"  # "Thời sự Kinh doanh Thế giới Giải trí Thể thao Đời sống Sức khỏe …" on one line
-    if _CREDIT_TAIL.search(p) and ln.words <= 60:
+    if ln.words <= 60 and _CREDIT_TAIL.search(p[-100:]):
         return "caption"  # "… Ảnh: Reuters", "(Ảnh: TTXVN)"
     return None
 
@@ -297,7 +303,7 @@ def main_block(lines: list[Line]) -> tuple[int, int] | None:
     lead above a related-news box), one just below only when no tail heading parts them."""
     clusters: list[list[int]] = []
     gaps: list[tuple[int, bool]] = []  # gap before each cluster after the first: (lines, tail heading inside)
-    gap, tail_seen = 0, False
+    gap, tail_seen, para = 0, False, None
     for k, ln in enumerate(lines):
         if ln.cls == "good":
             if clusters and gap <= MAX_GAP_LINES and not tail_seen:
@@ -306,9 +312,11 @@ def main_block(lines: list[Line]) -> tuple[int, int] | None:
                 if clusters:
                     gaps.append((gap, tail_seen))
                 clusters.append([k])
-            gap, tail_seen = 0, False
+            gap, tail_seen, para = 0, False, None
         else:
-            gap += 1
+            if ln.para < 0 or ln.para != para:  # a wrapped paragraph counts once
+                gap += 1
+            para = ln.para
             tail_seen = tail_seen or ln.tail
     if not clusters:
         return None
@@ -351,10 +359,48 @@ def _fragments(lines: list[Line]) -> list[list[int]]:
     return runs
 
 
-def _classify_fragments(lines: list[Line]) -> None:
-    """A broken sentence is classified as the whole it is: its lines take the class of the
-    joined text (a remnant or a label among them keeps its own)."""
-    for run in _fragments(lines):
+def _wrap_width(raw: str, lines: list[Line]) -> int | None:
+    """The column a hard-wrapped dump (lynx, w3m, a mail or terminal copy at 72–100
+    columns) breaks its paragraphs at, or None when the lines are not wrapped: many long
+    lines end within a few characters of one width."""
+    long = sorted(len(ln.text) for ln in lines if len(ln.text) >= 40)
+    if len(long) < 8:
+        return None
+    width = long[int(0.95 * (len(long) - 1))]
+    near = sum(1 for n in long if n >= width - 12)
+    return width if width <= 160 and near >= 0.4 * len(long) else None
+
+
+def _wrapped(raw: str, lines: list[Line]) -> list[list[int]]:
+    """Paragraphs of a hard-wrapped dump: adjacent lines (no blank line between) where each
+    but the last reaches the wrap width."""
+    width = _wrap_width(raw, lines)
+    if width is None:
+        return []
+    runs, k = [], 0
+    while k < len(lines):
+        run = [k]
+        while run[-1] + 1 < len(lines):
+            a, b = lines[run[-1]], lines[run[-1] + 1]
+            if len(a.text) < width - 15 or raw.count("\n", a.end, b.start) != 1 or b.bullet \
+                    or (b.signal and b.signal not in _PIECE_SIGNALS) \
+                    or (b.signal == "date" and regex.search(r"\d{1,2}:\d{2}", b.plain)):  # a dateline, not a wrapped end
+                break
+            run.append(run[-1] + 1)
+        runs.append(run)
+        k = run[-1] + 1
+    return runs
+
+
+_PIECE_SIGNALS = ("symbols", "date", "label", "menu", "contact", "caption") + tuple("ui:" + x for x in ("bp.ui.share", "bp.ui.comment", "bp.ui.account", "bp.ui.navigation", "bp.ui.media", "bp.ui.ads"))
+
+
+def _classify_fragments(lines: list[Line], raw: str = "") -> None:
+    """A broken sentence or a hard-wrapped paragraph is classified as the whole it is: its
+    lines take the class of the joined text (a remnant or a label among them keeps its own)."""
+    runs = _wrapped(raw, lines)
+    wrapped = bool(runs)
+    for run in runs or _fragments(lines):
         if len(run) < 2:
             continue
         first, last = lines[run[0]], lines[run[-1]]
@@ -368,7 +414,9 @@ def _classify_fragments(lines: list[Line]) -> None:
         classify_context_free([whole])
         for k in run:
             ln = lines[k]
-            if ln.signal in (None, "symbols", "date", "label", "menu"):
+            ln.para = run[0] if ln.para < 0 else ln.para
+            ln.wrapped = wrapped
+            if ln.signal is None or ln.signal in _PIECE_SIGNALS:  # evidence read on a piece of a sentence
                 ln.signal, ln.cf = whole.signal, whole.cf
 
 
@@ -376,16 +424,25 @@ def decide(raw: str) -> list[Line]:
     """Every non-empty line of `raw` with its class: `good` (body) or `bad` (furniture)."""
     lines = split_lines(raw)
     classify_context_free(lines)
-    _classify_fragments(lines)
+    _classify_fragments(lines, raw)
     revise(lines)
     block = main_block(lines)
     if block is not None:
         a, b = block
         # the lead (sapo) sits between the headline and the body, sometimes with a share bar,
         # a date or a related box between it and the body: the nearest sentence above joins
-        for ln in reversed(lines[max(0, a - MAX_GAP_LINES): a]):
-            if ln.cf in ("neargood", "good") and not ln.signal and ln.end_punct and ln.words >= 15:
-                ln.cls, a = "good", ln.i
+        seen = 0
+        for ln in reversed(lines[:a]):
+            members = [m for m in lines[:a] if m.para == ln.para] if ln.para >= 0 else [ln]
+            if ln is members[-1]:
+                seen += 1
+            if seen > MAX_GAP_LINES:
+                break
+            if ln is members[-1] and ln.cf in ("neargood", "good") and not ln.signal and ln.end_punct \
+                    and sum(m.words for m in members) >= 15:
+                for m in members:
+                    m.cls = "good"
+                a = members[0].i
                 break
         for ln in lines:
             if ln.cls == "good" and not a <= ln.i <= b:

@@ -20,7 +20,6 @@ import hashlib
 import os
 import signal
 import threading
-from contextlib import contextmanager
 
 from extractors import events as events_x
 from extractors.parties import extract_orgs
@@ -150,50 +149,81 @@ def _async_raise(thread_id: int, exc_type: type | None) -> None:
                                                ctypes.py_object(exc_type) if exc_type else ctypes.c_void_p(0))
 
 
-@contextmanager
-def _time_budget(seconds: float):
-    """Abort an article that runs past its budget, on every engine: in a process's main thread
-    by SIGALRM (the local engines); in any other thread (dask's worker threads, a caller's
-    thread pool) by a timer that raises ArticleTimeout in the thread. Both interrupt Python
+REPEAT_S = 0.05  # past the budget the timeout is raised again this often, until it ends the article
+
+
+class _Budget:
+    """A per-article time budget that holds on every engine: in a process's main thread by
+    SIGALRM (the local engines); in any other thread (dask's worker threads, a caller's thread
+    pool) by a watcher thread that raises ArticleTimeout in the thread. Both interrupt Python
     code between two bytecodes, which is where an article's time goes (the tokenizer's and
-    tagger's feature extraction, the rules); a single call into native code runs to its end."""
-    if seconds <= 0:
-        yield
-        return
-    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        def _alarm(signum, frame):
-            raise ArticleTimeout(f"article took longer than its {seconds:g} s budget")
+    tagger's feature extraction, the rules); a single call into native code runs to its end.
+    A timeout that library code swallows (a broad `except Exception`) is raised again every
+    REPEAT_S, and an article whose budget ran out is an error even if it then finished.
+    `stop()` is idempotent: process_article calls it again when a timeout escaped early."""
 
-        old = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.message = f"article took longer than its {seconds:g} s budget"
+        self.fired = False
+        self.on = False
+        self.lock = threading.Lock()
+        self.main = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+    def _alarm(self, signum, frame) -> None:
+        if not self.on:
+            return  # a late alarm after the article: nothing to stop
+        self.fired = True
+        signal.setitimer(signal.ITIMER_REAL, REPEAT_S)  # again, should this one be swallowed
+        raise ArticleTimeout(self.message)
+
+    def _watch(self) -> None:
+        wait = self.seconds
+        while not self.done.wait(wait):
+            with self.lock:
+                if not self.on:
+                    return
+                self.fired = True
+                _async_raise(self.tid, self.exc_type)
+            wait = REPEAT_S
+
+    def __enter__(self):
+        if self.seconds <= 0:
+            return self
+        self.on = True
+        if self.main:
+            self.old = signal.signal(signal.SIGALRM, self._alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        else:
+            self.tid = threading.get_ident()
+            self.exc_type = type("ArticleTimeout", (_ThreadTimeout,), {"seconds": self.seconds})
+            self.done = threading.Event()
+            threading.Thread(target=self._watch, name="kyket-time-budget", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if not self.on:
+            return
+        if self.main:
+            self.on = False
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
-        return
-    tid = threading.get_ident()
-    exc_type = type("ArticleTimeout", (_ThreadTimeout,), {"seconds": seconds})
-    lock = threading.Lock()
-    state = {"done": False, "fired": False}
+            signal.signal(signal.SIGALRM, self.old)
+            return
+        with self.lock:
+            self.on = False
+            self.done.set()
+            if self.fired:
+                _async_raise(self.tid, None)  # a timeout not yet delivered must not hit the caller
 
-    def fire() -> None:
-        with lock:
-            if not state["done"]:
-                state["fired"] = True
-                _async_raise(tid, exc_type)
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self.stop()
+        if exc_type is None and self.fired:
+            raise ArticleTimeout(self.message)
+        return False
 
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        with lock:
-            state["done"] = True
-            if state["fired"]:
-                _async_raise(tid, None)  # a timeout not yet delivered must not hit the caller
-        timer.cancel()
+
+def _time_budget(seconds: float) -> _Budget:
+    return _Budget(seconds)
 
 
 def _timeout_record(raw: RawArticle, exc: BaseException) -> ArticleRecord:
@@ -220,10 +250,17 @@ def prepare_document(raw: RawArticle) -> Document:
 def process_article(raw: RawArticle, raise_errors: bool = False) -> ArticleRecord:
     """One article → its record; never raises (unless `raise_errors`), never runs past the
     time budget by more than the current native call."""
+    budget = _Budget(_budget_s())
     try:
-        with _time_budget(_budget_s()):
+        with budget:
             return _process(raw, raise_errors)
     except ArticleTimeout as exc:
+        for _ in range(3):  # a timeout that escaped before the budget was stopped: stop it now
+            try:
+                budget.stop()
+                break
+            except ArticleTimeout:
+                continue
         if raise_errors:
             raise
         return _timeout_record(raw, exc)

@@ -225,3 +225,12 @@ def test_the_installed_command_prints_no_traceback(tmp_path):
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert res.stderr.strip() == "kyket run: --workers must be 1 or more (got -3); leave it out to use every core"
     assert time.time() - t < 60
+
+
+def test_a_dask_scheduler_that_cannot_be_reached(tmp_path, capsys):
+    out = tmp_path / "out"
+    rc, err = _cli(capsys, "run", str(SEED0), "--out", str(out), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
+    assert rc == 2
+    assert _one_line(err).startswith("kyket run: cannot reach the dask scheduler at tcp://127.0.0.1:9 (")
+    assert "start it (`dask scheduler`) or check the address" in err
+    assert not (out / "records.jsonl.partial").exists()

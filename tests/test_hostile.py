@@ -442,3 +442,66 @@ def test_warc_total_size_is_capped(tmp_path, monkeypatch):
     assert 10 < len(recs) < 21
     assert recs[-1].error[0] == "InputTooLarge" and "expands past" in recs[-1].error[1]
     assert all(r.error is None for r in recs[:-1])
+
+
+def test_csv_total_size_is_capped(tmp_path, monkeypatch):
+    import csv as _csv
+
+    path = tmp_path / "many.csv.gz"
+    with gzip.open(path, "wt", encoding="utf-8", newline="") as fh:
+        w = _csv.writer(fh)
+        w.writerow(["id", "text"])
+        for i in range(5000):
+            w.writerow([str(i), "x" * 500])
+    assert len(list(ingest.read_articles([path]))) == 5000
+    monkeypatch.setattr(ingest, "MAX_FILE_CHARS", 1_000_000)
+    recs = list(ingest.read_articles([path]))
+    assert recs[-1].error[0] == "InputTooLarge" and "expands past" in recs[-1].error[1]
+    assert 1900 < len(recs) < 2100 and all(r.error is None for r in recs[:-1])
+
+
+def test_time_budget_in_the_process_pool(tmp_path, monkeypatch):
+    """The local engine's workers (forked: they inherit the endless stage) hold the budget too."""
+    _endless_segmenter(monkeypatch)
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps({"id": f"a{i}", "text": TEXT}, ensure_ascii=False) + "\n" for i in range(4)),
+                    encoding="utf-8")
+    t0 = time.time()
+    summary = run_batch([str(path)], tmp_path / "out", workers=2, quiet=True, chunk_size=1)
+    assert time.time() - t0 < 30
+    assert summary.records_out == 4 and summary.ok == 0 and list(summary.error_types) == ["ArticleTimeout"]
+
+
+@pytest.mark.parametrize("then", ["goes_on", "returns"])
+@pytest.mark.parametrize("in_thread", [False, True])
+def test_a_swallowed_timeout_still_ends_the_article(monkeypatch, in_thread, then):
+    """Library code with a broad `except Exception` can swallow the timeout: it is raised again
+    until it ends the article, and an article whose budget ran out is an error record even if
+    it then finished (its result may be half-done)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pipeline.runner as runner
+
+    def swallowing(doc):
+        try:
+            while True:
+                sum(range(1000))
+        except Exception:  # noqa: BLE001 — what careless library code does: the first timeout ends here
+            pass
+        if then == "returns":
+            return []
+        end = time.time() + 5
+        while time.time() < end:  # and the article would go on for 5 s
+            sum(range(1000))
+        return []
+
+    monkeypatch.setattr(runner, "split_sentences", swallowing)
+    monkeypatch.setenv("KYKET_TIME_BUDGET_S", "0.3")
+    t0 = time.time()
+    if in_thread:
+        with ThreadPoolExecutor(1) as pool:
+            rec = pool.submit(_rec, TEXT.encode("utf-8")).result(timeout=30)
+    else:
+        rec = _rec(TEXT.encode("utf-8"))
+    assert time.time() - t0 < 3
+    assert rec.status == "error" and rec.errors[0].type == "ArticleTimeout", rec.errors

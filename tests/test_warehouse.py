@@ -198,6 +198,11 @@ def test_notebook_runs_top_to_bottom(seeds_out, monkeypatch):
     outputs = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "5 records;" in outputs and "support relations" in outputs
     assert " 1. Theo đó, hai Sở triển khai" in outputs
+    # the figures are in the executed notebook, inline: per month/type, by type/status, parties, network
+    images = [o["data"]["image/png"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if "image/png" in o.get("data", {})]
+    assert len(images) == 4 and all(len(i) > 5000 for i in images)
+    assert "25 parties," in outputs  # the network is cut to the most active parties
 
 
 def test_older_compatible_records_and_databases_load(tmp_path, seeds_out):

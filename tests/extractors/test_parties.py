@@ -152,3 +152,25 @@ def test_countries_listed_after_a_preposition_are_places():
     assert [o.value.name for o in orgs] == ["Honduras"]  # the first is left to the grouping's "ở" test
     _doc, orgs = _orgs("Tại Hà Nội, Việt Nam và Lào đã ký hiệp định.")
     assert [o.value.name for o in orgs] == ["Việt Nam", "Lào"]
+
+
+def test_provinces_listed_with_a_place_party_are_parties_and_hanoi_is_the_city():
+    doc, orgs = _orgs("Bang Virginia ký thỏa thuận với các đối tác gồm Hà Nội, Bà Rịa-Vũng Tàu, Long An và Cục Ngoại vụ.")
+    assert _named(orgs) == [("Hà Nội", "Hà Nội", "province"), ("Bà Rịa-Vũng Tàu", "Bà Rịa-Vũng Tàu", "province"),
+                            ("Long An", "Long An", "province"), ("Cục Ngoại vụ", "Cục Ngoại vụ", "government")]
+    assert all(doc.text[o.start:o.end] == o.value.name for o in orgs)
+    _doc, orgs = _orgs("Đại diện các tỉnh Long An, Đồng Tháp và Tiền Giang ký kết chương trình phối hợp.")
+    assert [o.value.name for o in orgs] == ["tỉnh Long An", "Đồng Tháp", "Tiền Giang"]
+
+
+def test_the_full_stop_glued_to_a_place_is_not_in_the_name():
+    doc, orgs = _orgs("Xin-ga-po đã ký thỏa thuận với UBND TP.HCM.")
+    assert [o.value.name for o in orgs] == ["Xin-ga-po", "UBND TP.HCM"]
+    assert doc.text[orgs[1].start:orgs[1].end] == "UBND TP.HCM"
+
+
+def test_a_ministry_of_a_country_written_anh_and_a_lower_case_head_before_an_acronym():
+    _doc, orgs = _orgs("Theo Bộ Quốc phòng Anh và Tập đoàn BAE Systems, hợp đồng đã được ký.")
+    assert [o.value.name for o in orgs] == ["Bộ Quốc phòng Anh", "Tập đoàn BAE Systems"]
+    _doc, orgs = _orgs("Tờ báo cho biết Bộ quốc phòng Anh vừa ký hợp đồng đặt hàng với tập đoàn BAE Systems.")
+    assert [o.value.name for o in orgs] == ["Bộ quốc phòng Anh", "tập đoàn BAE Systems"]

@@ -345,6 +345,9 @@ def test_rerun_redoes_records_of_another_kyket_release(tmp_path):
     recs = _records(out)
     assert {r["source"]["kyket_version"] for r in recs} == {KYKET_VERSION}
     assert {r["schema_version"] for r in recs} == {"1.2"}
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["kyket_version"] == KYKET_VERSION and manifest["models"]["underthesea"].startswith("9.")
+    assert manifest["summary"]["records_out"] == len(recs) and manifest["inputs"] == [str(corpus.resolve())]
     # pretend the first three were written by an older release, the next two by schema 1.1
     old = [dict(r, source=dict(r["source"], kyket_version="0.1.0")) for r in recs[:3]]
     v11 = [dict(r, schema_version="1.1", source={k: v for k, v in r["source"].items() if k != "kyket_version"})

@@ -125,6 +125,21 @@ def test_html_in_a_txt_file_goes_through_the_html_path(tmp_path):
     assert "html" in doc.meta and "<" not in doc.text and "Đoạn 0:" in doc.text and "Trang chủ" not in doc.text
 
 
+def test_html_in_a_jsonl_text_field_goes_through_the_html_path(tmp_path):
+    import json
+
+    from tests.pipeline.clean_material import run_article
+
+    body = "".join(f"<p>Đoạn {i}: hai bên đã ký kết thỏa thuận hợp tác và sẽ cùng nhau triển khai các nội dung của chương trình trong thời gian tới.</p>" for i in range(6))
+    page = f"<html lang='vi'><body><nav>Trang chủ</nav><article><h1>Ký kết hợp tác</h1>{body}</article></body></html>"
+    p = tmp_path / "a.jsonl"
+    p.write_text(json.dumps({"id": "x", "text": page}, ensure_ascii=False) + "\n", encoding="utf-8")
+    doc = run_article(p)
+    assert "html" in doc.meta and doc.title == "Ký kết hợp tác" and "<" not in doc.text and "Đoạn 5:" in doc.text
+    removed = doc.meta["removed"]
+    assert all(doc.raw[r.start:r.end] == r.text for r in removed)
+
+
 def test_patterns_are_bounded():
     from pipeline import lines
 
@@ -145,10 +160,10 @@ def test_dev_articles_figures():
     assert t.rate("body_first_kept") >= 0.98, t.misses.get("body_first_kept")
     assert t.rate("body_last_kept") >= 0.98, t.misses.get("body_last_kept")
     assert t.rate("headline_exact") >= 0.98, t.misses.get("headline_exact")
-    assert t.rate("authors") >= 0.90, t.misses.get("authors")
-    # gold furniture of the dev set is mostly inline in one-line bodies ("Theo X", a related
-    # headline glued to the text); measured floor, not yet the 0.90 target
-    assert t.rate("furniture_removed") >= 0.60, t.table()
+    assert t.rate("authors") >= 0.93, t.misses.get("authors")
+    # gold furniture of the dev set is mostly inline in one-line bodies (a related headline
+    # glued to the text with no mark): 0.86 measured, the 0.90 target is not met on bench126
+    assert t.rate("furniture_removed") >= 0.85, t.table()
 
 
 @needs_shared
@@ -161,16 +176,18 @@ def test_dev65_is_untouched():
 
 @needs_shared
 def test_rendered_pages_line_by_line():
-    """../shared/html rendered by html2text and BeautifulSoup, labelled by trafilatura and
-    jusText agreeing: furniture lines gone, body lines kept, first and last body lines kept."""
+    """../shared/html rendered by html2text and BeautifulSoup (and w3m, lynx when installed),
+    labelled by trafilatura and jusText agreeing: furniture lines gone, body lines kept,
+    first and last body lines kept, the printed headline and the page's byline found."""
     from tests.pipeline.clean_material import html_figures
 
     t = html_figures()
     assert t.rate("furniture_removed") >= 0.97, t.misses.get("furniture_removed")
-    assert t.rate("body_kept") >= 0.85, t.misses.get("body_kept")
+    assert t.rate("body_kept") >= 0.98, t.misses.get("body_kept")
     assert t.rate("last_body_kept") >= 0.98, t.misses.get("last_body_kept")
-    assert t.rate("first_body_kept") >= 0.80, t.misses.get("first_body_kept")
-    assert t.rate("headline_exact") >= 0.50, t.misses.get("headline_exact")
+    assert t.rate("first_body_kept") >= 0.98, t.misses.get("first_body_kept")
+    assert t.rate("headline_exact") >= 0.90, t.misses.get("headline_exact")
+    assert t.rate("authors") >= 0.90, t.misses.get("authors")
 
 
 @needs_shared
@@ -193,3 +210,19 @@ def test_no_signing_invented_from_furniture():
 
     rec = process_article(RawArticle("t", PAGE.replace("đã ký thỏa thuận", "đã bàn về").replace("thỏa thuận hợp tác phát triển vùng nguyên liệu cho", "kế hoạch cho").replace("Theo thỏa thuận", "Theo kế hoạch").replace("thỏa thuận là", "kế hoạch là").replace("Hai công ty ký thỏa thuận", "Hai công ty bàn").encode(), "t"))
     assert rec.agreements == [], [a.evidence for a in rec.agreements]
+
+
+@needs_shared
+def test_no_signing_from_the_furniture_of_rendered_pages():
+    """Every agreement found in a rendered page dump is reported by the article's own text
+    (its evidence is in trafilatura's extraction), none by a related headline or a teaser."""
+    from pipeline.ingest import RawArticle
+    from pipeline.runner import process_article
+    from tests.pipeline.clean_material import _norm, pages, render, silver
+
+    for name in pages():
+        body = silver(name).body
+        for r in ("html2text", "bs4"):
+            rec = process_article(RawArticle(name, render(name, r).encode(), name))
+            for a in rec.agreements:
+                assert _norm(a.evidence.text) in body, (name, r, a.evidence.text)
