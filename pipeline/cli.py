@@ -275,16 +275,17 @@ def _dispatch(args) -> int:
     except KeyboardInterrupt:
         print(f"kyket {args.cmd}: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `kyket diff … | head`
+    except BrokenPipeError:  # `kyket diff … | head`: quiet, and no second error when Python flushes at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # noqa: BLE001 — the last line of defence
         if os.environ.get("KYKET_DEBUG"):
             raise
-        if isinstance(exc, OSError) and exc.strerror:
-            what = f"{exc.strerror}" + (f": {exc.filename}" if exc.filename else "")
+        if isinstance(exc, OSError) and (exc.strerror or str(exc)):
+            what = (f"{exc.strerror}" + (f": {exc.filename}" if exc.filename else "")) if exc.strerror else str(exc)
             print(f"kyket {args.cmd}: {what} — check the path and its permissions, then run the command again",
                   file=sys.stderr)
-            return 74
+            return 2 if isinstance(exc, (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)) else 74
         text = str(exc).splitlines()[0] if str(exc) else ""
         print(f"kyket {args.cmd}: unexpected error ({type(exc).__name__}{': ' + text[:300] if text else ''}) — "
               "rerun with KYKET_DEBUG=1 to see where, and report it with that output", file=sys.stderr)

@@ -234,3 +234,10 @@ def test_a_dask_scheduler_that_cannot_be_reached(tmp_path, capsys):
     assert _one_line(err).startswith("kyket run: cannot reach the dask scheduler at tcp://127.0.0.1:9 (")
     assert "start it (`dask scheduler`) or check the address" in err
     assert not (out / "records.jsonl.partial").exists()
+
+
+def test_a_missing_path_anywhere_is_one_line(tmp_path, capsys):
+    rc, err = _cli(capsys, "eval", "--gold", str(tmp_path / "gold"), "--articles", str(tmp_path / "arts"))
+    assert rc == 2 and _one_line(err).startswith("kyket eval: ") and str(tmp_path) in err
+    rc, err = _cli(capsys, "review", str(tmp_path), "--out", str(tmp_path / "r.html"))
+    assert rc == 2 and _one_line(err) == f"kyket review: {tmp_path} is a folder: give a records.jsonl written by `kyket run`"
