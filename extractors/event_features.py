@@ -23,6 +23,7 @@ _YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?!\d)")
 _MONEY = regex.compile(r"(?<!\p{L})(?:tỷ|triệu|nghìn)\s+(?:usd|đồng|euro|bảng|yên|nhân dân tệ)|\$\s*\d")
 
 WINDOW = 6
+REACH = 300
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +54,9 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
     """`info`: the rule evidence the suggester gathered (tid, doc_type, doc_span, ceremony,
     negated, cue, anaphoric, personal, passive, witness, speech, sentence_index, listed,
     lead_colon, pub_year)."""
-    s, e = sent
+    # every feature reads at most REACH characters on either side of the trigger, so the cost
+    # of a candidate does not grow with its sentence (a run-on line holds thousands)
+    s, e = max(sent[0], trig[0] - REACH), min(sent[1], trig[1] + REACH)
     f: dict[str, float] = {"bias": 1.0, f"tid={info['tid']}": 1.0}
     dt = info.get("doc_type")
     f[f"doc={dt}"] = 1.0
@@ -65,7 +68,7 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
         f[f"docgap={_bucket(max(gap, 0), (1, 12, 40, 80))}"] = 1.0
         f[f"docword={folded[ds[0]:ds[1]]}"] = 1.0
     for key in ("ceremony", "negated", "anaphoric", "personal", "passive", "witness", "speech", "listed",
-                "lead_colon", "summary", "historical"):
+                "lead_colon", "summary", "historical", "in_sentence_list"):
         if info.get(key):
             f[key] = 1.0
     f[f"cue={info.get('cue', 'signed')}"] = 1.0
@@ -92,6 +95,7 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
     f[f"capsL={_bucket(len(caps_l))}"] = 1.0
     f[f"capsR={_bucket(len(caps_r))}"] = 1.0
     clause = info.get("clause", sent)
+    clause = (max(clause[0], s), min(clause[1], e))
     for kind, pat in _name_cues().items():
         left_hits = _capitalised_hits(pat, text, folded, clause[0], trig[0])
         right_hits = _capitalised_hits(pat, text, folded, trig[1], clause[1])

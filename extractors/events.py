@@ -135,33 +135,63 @@ _BETWEEN = regex.compile(r"(?<!\p{L})giữa(?!\p{L})")
 _LISTED = regex.compile(r"[\s\-–—•+*]*(?:\d{1,2}[.)/]\s*|[a-zđ][.)]\s+)?")
 
 
+_ITEM_START = regex.compile(r"[;:]|(?<!\p{L})gồm(?:\s+có)?(?!\p{L})")
+
+
+def _item_starts(doc: Document, sent) -> list[tuple[int, int]]:
+    """(start, end) of the list items of a sentence: the sentence itself when it opens a line
+    or a bullet, and each part after ";", ":" or "gồm" up to the next ";"."""
+    f = doc.folded
+    s, e = sent.start, sent.end
+    starts = []
+    if s == 0 or f[s - 1] == "\n" or _LISTED.match(f, s).group(0).strip():
+        starts.append(s)
+    starts += [m.end() for m in _ITEM_START.finditer(f, s, e)]
+    out = []
+    for a in sorted(set(starts)):
+        b = f.find(";", a + 1, e)
+        out.append((a, b if b >= 0 else e))
+    return out
+
+
 def _listed_documents(doc: Document, sentences: list, first_trigger: int) -> list[Span]:
     """A document named at the head of its own line or list item, after a signing was
-    reported ("… đã ký kết 4 văn kiện: / - Thỏa thuận hợp tác giữa A và B"): a candidate for
-    one of the signings of a ceremony."""
+    reported ("… đã ký kết 9 văn kiện: Nghị định thư … giữa A và B; Thỏa thuận hợp tác giữa C
+    và D; …", or one item a line): a candidate for one of the signings of a ceremony."""
     lex = _lex()
     f = doc.folded
     out = []
     for k, sent in enumerate(sentences):
-        s, e = sent.start, sent.end
-        if s <= first_trigger or (s > 0 and f[s - 1] != "\n" and not _LISTED.match(f, s).group(0).strip()):
+        if sent.end <= first_trigger:
             continue
-        head = _LISTED.match(f, s).end()
-        best = None
-        for _id, pat, typ, prio in lex["docs"]:
-            m = pat.match(f, head)
-            if m and (best is None or m.end() - m.start() > best[1][1] - best[1][0]):
-                best = (typ, (m.start(), m.end()), prio)
-        if best is None or not _BETWEEN.search(f, best[1][1], e):
-            continue
-        typ, span, prio = best
-        info = {"tid": "trig.listed", "doc_type": typ, "doc_span": span, "listed": True, "cue": "signed",
-                "sentence_index": k, "pub_year": _pub_year(doc),
-                "lead_colon": ":" in f[max(0, s - 3):s] or bool(regex.search(r":\s*$", f[max(0, s - 400):s]))}
-        mention = EventMention(span, (s, e), (s, e), typ, prio, span, "signed", False, False, "trig.listed",
-                               {"info": info})
-        out.append(Span(span[0], span[1], "event", "events.trig.listed", mention))
+        for a, b in _item_starts(doc, sent):
+            if a <= first_trigger:
+                continue
+            head = _LISTED.match(f, a).end()
+            if head >= b or not (doc.text[head].isupper() or a == sent.start):
+                continue
+            best = None
+            for _id, pat, typ, prio in lex["docs"]:
+                m = pat.match(f, head)
+                if m and (best is None or m.end() - m.start() > best[1][1] - best[1][0]):
+                    best = (typ, (m.start(), m.end()), prio)
+            if best is None or not _BETWEEN.search(f, best[1][1], b):
+                continue
+            typ, span, prio = best
+            lead = f[max(0, a - 3):a]
+            info = {"tid": "trig.listed", "doc_type": typ, "doc_span": span, "listed": True, "cue": "signed",
+                    "sentence_index": k, "pub_year": _pub_year(doc), "clause": (a, b),
+                    "lead_colon": ":" in lead or bool(regex.search(r":\s*$", f[max(0, a - 400):a])),
+                    "in_sentence_list": a > sent.start}
+            mention = EventMention(span, (sent.start, sent.end), (a, b), typ, prio, span, "signed", False, False,
+                                   "trig.listed", {"info": info})
+            out.append(Span(span[0], span[1], "event", "events.trig.listed", mention))
     return out
+
+
+# a machine-made text with thousands of "ký" gets bounded work (the dev set's largest article
+# has under 40 candidates)
+MAX_CANDIDATES = 400
 
 
 def candidates(doc: Document) -> list[Span]:
@@ -172,6 +202,7 @@ def candidates(doc: Document) -> list[Span]:
     f = doc.folded
     out: list[Span] = []
     anaphoric_sentences: set[tuple[int, int]] = set()
+    personal_sentences: dict[tuple[int, int], bool] = {}
     sentences = doc.layer("sentences")
     pub_year = _pub_year(doc)
     for k, sent in enumerate(sentences):
@@ -199,7 +230,9 @@ def candidates(doc: Document) -> list[Span]:
                     p.search(f[max(s, m.start() - 80):m.start()]) for p in lex["anaphoric"])
                 if anaphoric:
                     anaphoric_sentences.add((s, e))
-                personal = bool(lex["personal"].search(f, s, e))
+                if (s, e) not in personal_sentences:
+                    personal_sentences[(s, e)] = bool(lex["personal"].search(f, s, e))
+                personal = personal_sentences[(s, e)]
                 cue = _status_cue(f, clause, (m.start(), m.end()))
                 typ, prio, dspan = docw if docw else (None, 0, None)
                 if tid == "trig.ket_nghia":
@@ -221,6 +254,8 @@ def candidates(doc: Document) -> list[Span]:
                                        anaphoric, personal, tid, {"info": info})
                 out.append(Span(m.start(), m.end(), "event", f"events.{tid}", mention))
                 seen_end = m.end()
+                if len(out) >= MAX_CANDIDATES:
+                    break
     if out:
         out.extend(_listed_documents(doc, sentences, min(x.start for x in out)))
     out.sort(key=lambda sp: sp.start)
@@ -265,9 +300,9 @@ def decide(doc: Document, cands: list[Span]) -> list[Span]:
         p_none = probs.get("none", 0.0)
         m.extras["p"] = round(1.0 - p_none, 4)
         # negation modifies the decision (ConText): a refused or negated signing is none
-        if p_none >= 0.5 or m.extras["info"]["negated"]:
+        if p_none >= 0.5 or m.extras["info"].get("negated"):
             continue
-        m.cue = "referenced" if m.extras["info"]["historical"] else max(STATUSES, key=lambda c: probs.get(c, 0.0))
+        m.cue = "referenced" if m.extras["info"].get("historical") else max(STATUSES, key=lambda c: probs.get(c, 0.0))
         out.append(ev)
     return out
 

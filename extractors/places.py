@@ -6,6 +6,7 @@ import regex
 from extractors.lexicons import load
 from extractors.parties import is_place_name
 from pipeline.document import Document, Span
+from pipeline.textnorm import fold
 
 NAME = "places"
 REQUIRES = ["sentences"]
@@ -33,6 +34,11 @@ _TRAIL = regex.compile(r"(?:\s{1,5}(?:ở|của|và|-|–|tỉnh|thành phố|qu
 
 def extract_location(doc: Document, lo: int, hi: int) -> Span | None:
     """The first "tại X" place phrase in text[lo:hi]."""
+    return next(iter(locations(doc, lo, hi)), None)
+
+
+def locations(doc: Document, lo: int, hi: int):
+    """Every "tại X" place phrase in text[lo:hi], in text order."""
     titles = [p.value.title_span for p in doc.layer("people") if lo <= p.start < hi and p.value.title_span]
     for m in _TAI.finditer(doc.text, lo, hi):
         loc = m.group("loc")
@@ -49,8 +55,7 @@ def extract_location(doc: Document, lo: int, hi: int) -> Span | None:
         if more and is_place_name(more.group(1)):
             e += more.end()
             trimmed = doc.text[s:e]
-        return Span(s, e, "location", "places.tai", trimmed)
-    return None
+        yield Span(s, e, "location", "places.tai", trimmed)
 
 
 def extract(doc: Document) -> list[Span]:
@@ -60,3 +65,31 @@ def extract(doc: Document) -> list[Span]:
         if sp:
             out.append(sp)
     return out
+
+
+_FWORD = regex.compile(r"\p{L}+|\d+")
+
+
+def location_features(doc: Document, sp: Span, k: int, anchor_k: int, trig: int, first: bool) -> dict[str, float]:
+    """Features of a place phrase as the venue of a signing whose first mention is in
+    sentence `anchor_k` at `trig`: its place in the article, its form, the words around it."""
+    f = doc.folded
+    rel = k - anchor_k
+    feats = {"bias": 1.0, f"rel={rel if -2 <= rel <= 2 else ('<-2' if rel < 0 else '>2')}": 1.0}
+    if rel == 0:
+        feats["same:" + ("before" if sp.end <= trig else "after")] = 1.0
+    if k <= 1:
+        feats[f"lead{k}"] = 1.0
+    if first:
+        feats["first_place"] = 1.0
+    name = sp.value
+    feats[f"words={min(len(name.split()), 6)}"] = 1.0
+    if is_place_name(name):
+        feats["gazetteer"] = 1.0
+    head = fold(name.split()[0]) if name.split() else ""
+    feats[f"head:{head}"] = 1.0
+    for i, w in enumerate(reversed(_FWORD.findall(f, max(0, sp.start - 30), sp.start)[-3:])):
+        feats[f"L{i + 1}:{w}"] = 1.0
+    for i, w in enumerate(_FWORD.findall(f, sp.end, min(len(f), sp.end + 25))[:2]):
+        feats[f"R{i + 1}:{w}"] = 1.0
+    return feats

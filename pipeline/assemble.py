@@ -84,12 +84,28 @@ def _resolve(d, doc: Document) -> tuple[str | None, str]:
     return value, ysrc
 
 
+_LIST_LEAD = regex.compile(r"[:;]|(?<!\p{L})gồm(?!\p{L})")
+
+
 def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int], int]]:
     """(sentence, trigger position) to read a signing's date and place from: its mentions'
     sentences, then the sentences they refer back to ("Tại đây, …", "Trong đó: …")."""
-    out = [(ev.value.sentence, ev.start) for ev in mentions]
     sents = doc.layer("sentences")
     starts = [x.start for x in sents]
+    out = []
+    for ev in mentions:
+        m: events_x.EventMention = ev.value
+        if m.rule != "trig.listed":
+            out.append((m.sentence, ev.start))
+            continue
+        # an item of a list of documents ("… ký kết 9 văn kiện: A; B; …"): the item itself,
+        # then the lead that opened the list, then the two sentences before it
+        out.append((m.clause, ev.start))
+        lead = _LIST_LEAD.search(doc.folded, m.sentence[0], m.clause[0])
+        if lead and lead.start() > m.sentence[0]:
+            out.append(((m.sentence[0], lead.start()), lead.start()))
+        k = starts.index(m.sentence[0]) if m.sentence[0] in starts else 0
+        out += [((sents[j].start, sents[j].end), sents[j].end) for j in range(k - 1, max(k - 3, -1), -1)]
     for ev in mentions:
         k = starts.index(ev.value.sentence[0]) if ev.value.sentence[0] in starts else -1
         # follow "Trong đó:" → "Tại đây, …" back to the sentence that sets the scene; a
@@ -141,6 +157,43 @@ def date_candidates(doc: Document, where: list[tuple[tuple[int, int], int]]) -> 
     return out
 
 
+def location_candidates(doc: Document, where: list[tuple[tuple[int, int], int]]) -> list[tuple[Span, dict]]:
+    """(place phrase, features) of every "tại X" of the article, as a candidate for the venue
+    of the signing whose first mention is where[0]."""
+    sents = doc.layer("sentences")
+    starts = [x.start for x in sents]
+    (anchor, trig) = where[0]
+    anchor_k = max(0, bisect.bisect_right(starts, anchor[0]) - 1)
+    out = []
+    for k, sent in enumerate(sents):
+        for sp in places_x.locations(doc, sent.start, sent.end):
+            out.append((sp, places_x.location_features(doc, sp, k, anchor_k, trig, not out)))
+            if len(out) >= 40:
+                return out
+    return out
+
+
+def _location_for(doc: Document, where: list[tuple[tuple[int, int], int]]) -> TextSpan | None:
+    """The venue: the trained location model's choice among the article's "tại X" phrases
+    (none below LOCATION_THRESHOLD); without a model, the first "tại X" of the signing's
+    sentences."""
+    model = models.get("locations")
+    if model is not None:
+        scored = [(model.scores(fs)["yes"], -i, sp) for i, (sp, fs) in enumerate(location_candidates(doc, where))]
+        best = max(scored, default=None, key=lambda x: (x[0], x[1]))
+        if best is None or best[0] < LOCATION_THRESHOLD:
+            return None
+        sp = best[2]
+        return TextSpan(text=doc.text[sp.start:sp.end], start=sp.start, end=sp.end)
+    for (s, e), _t in where:
+        sp = places_x.extract_location(doc, s, e)
+        if sp:
+            return TextSpan(text=doc.text[sp.start:sp.end], start=sp.start, end=sp.end)
+    return None
+
+
+# below this score the best candidate is no venue at all (tuned by 5-fold CV)
+LOCATION_THRESHOLD = 0.15
 # below this score the best candidate is no date at all (tuned by 5-fold CV: 0.15–0.3 alike)
 DATE_THRESHOLD = 0.2
 
@@ -259,9 +312,11 @@ def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signa
     seen = set()
     for ev in g.mentions + g.weak:
         m: events_x.EventMention = ev.value
-        subjects = [x.start for x in doc.layer("people") + doc.layer("orgs") if m.sentence[0] <= x.start < m.sentence[1]]
+        # a listed document's signers are named in its own item, if anywhere
+        lo, hi = m.clause if m.rule == "trig.listed" else m.sentence
+        subjects = [x.start for x in doc.layer("people") + doc.layer("orgs") if lo <= x.start < hi]
         for p in doc.layer("people"):
-            if not (m.sentence[0] <= p.start < m.sentence[1]):
+            if not (lo <= p.start < hi):
                 continue
             person: Person = p.value
             key = name_key(person.name)
@@ -339,12 +394,7 @@ def assemble(doc: Document) -> list[Agreement]:
         date = _date_for(doc, where)
         mtype = max(g.mentions + g.weak, key=lambda x: x.value.doc_priority).value
         atype = mtype.doc_type or "other"
-        loc = None
-        for s, e in sentences:
-            sp = places_x.extract_location(doc, s, e)
-            if sp:
-                loc = TextSpan(text=doc.text[sp.start:sp.end], start=sp.start, end=sp.end)
-                break
+        loc = _location_for(doc, where)
         period = None
         for s, e in sentences:
             ps = dates_x.extract_periods(doc.folded, s, e)

@@ -82,27 +82,43 @@ def _date_matches(pred: str | None, gold: str | None) -> bool:
     return pred == gold or (gold is not None and gold.startswith("--") and pred is not None and pred[-5:] == gold[-5:])
 
 
-def date_examples(doc: Document, gold: dict) -> list[Example]:
-    """Every date of the article against each signed gold agreement: `yes` for the dates
-    whose value is the gold date (all `no` when the gold has none)."""
-    from pipeline.assemble import _settings, date_candidates
+def _signed_settings(doc: Document, gold: dict):
+    """(gold agreement, where) for each signed gold agreement: the setting its evidence
+    sentence gives, as the assemble stage reads it for a mention there."""
+    from pipeline.assemble import _settings
 
     cands = events_x.candidates(doc)
-    out = []
     for a0, a1, a in _evidence_spans(doc.text, gold):
         if a["status"] != "signed" or a.get("optional"):
             continue
         inside = [ev for ev in cands if a0 <= ev.start < a1] or [ev for ev in cands if ev.value.sentence[0] <= a0 < ev.value.sentence[1]]
         if inside:
-            where = _settings(doc, inside[:1])
-        else:
-            sent = next((x for x in doc.layer("sentences") if x.start <= a0 < x.end), None)
-            if sent is None:
-                continue
-            where = [((sent.start, sent.end), a0)]
-        for _d, value, _ysrc, feats in date_candidates(doc, where):
-            out.append((feats, "yes" if _date_matches(value, a.get("date")) else "no"))
-    return out
+            yield a, _settings(doc, inside[:1])
+            continue
+        sent = next((x for x in doc.layer("sentences") if x.start <= a0 < x.end), None)
+        if sent is not None:
+            yield a, [((sent.start, sent.end), a0)]
+
+
+def date_examples(doc: Document, gold: dict) -> list[Example]:
+    """Every date of the article against each signed gold agreement: `yes` for the dates
+    whose value is the gold date (all `no` when the gold has none)."""
+    from pipeline.assemble import date_candidates
+
+    return [(feats, "yes" if _date_matches(value, a.get("date")) else "no")
+            for a, where in _signed_settings(doc, gold)
+            for _d, value, _ysrc, feats in date_candidates(doc, where)]
+
+
+def location_examples(doc: Document, gold: dict) -> list[Example]:
+    """Every "tại X" of the article against each signed gold agreement: `yes` when it is the
+    gold location by the scorer's rule (word F1 ≥ 0.6)."""
+    from pipeline.assemble import location_candidates
+    from pipeline.evaluate import word_f1
+
+    return [(feats, "yes" if a.get("location") and word_f1(sp.value, a["location"]) >= 0.6 else "no")
+            for a, where in _signed_settings(doc, gold)
+            for sp, feats in location_candidates(doc, where)]
 
 
 def party_examples(doc: Document, gold: dict) -> list[Example]:
@@ -147,6 +163,7 @@ TRAINERS: tuple[Trainer, ...] = (
     Trainer("mentions", mention_examples, c=0.5),
     Trainer("dates", date_examples, c=0.5, class_weight=None),
     Trainer("parties", party_examples, c=0.5, class_weight=None),
+    Trainer("locations", location_examples, c=0.5, class_weight=None),
 )
 
 

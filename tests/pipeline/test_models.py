@@ -50,7 +50,7 @@ def test_use_overrides_and_disable_falls_back(monkeypatch):
 
 def test_shipped_models_are_small_and_load():
     files = sorted(models.MODEL_DIR.glob("*.json"))
-    assert {p.stem for p in files} >= {"mentions", "parties", "dates"}
+    assert {p.stem for p in files} >= {"mentions", "parties", "dates", "locations"}
     assert sum(p.stat().st_size for p in files) < 20 * 2**20
     m = models.get("mentions")
     assert m is not None and set(m.classes) == {"none", "signed", "planned", "referenced"}
@@ -67,7 +67,7 @@ def dev_examples():
 
 @needs_shared
 @pytest.mark.parametrize(("name", "negative", "margin"), [("mentions", "none", 0.15), ("parties", "no", 0.15),
-                                                          ("dates", "no", 0.05)])
+                                                          ("dates", "no", 0.05), ("locations", "no", 0.02)])
 def test_trained_part_separates_held_out_articles(dev_examples, name, negative, margin):
     """Trained on four fifths of the labelled articles, each part tells its positive examples
     from the rest on the fifth, which it never saw, better than the majority class."""
