@@ -155,7 +155,7 @@ def _signal(ln: Line) -> str | None:
     for rid, pat in rules["lines"]:
         if pat.fullmatch(p):
             return "seed:" + rid
-    if _MARKUP.search(p):
+    if _MARKUP.search(p if len(p) < 4000 else p[:2000] + " " + p[-2000:]):
         return "markup"
     if ln.words == 0:
         return "symbols"
@@ -174,7 +174,7 @@ def _signal(ln: Line) -> str | None:
         return "image"
     if p.count("#") >= 2 and regex.match(r"#\s*\S", p):
         return "tags"
-    if not ln.end_punct and len(_SEPS.findall(" " + p + " ")) >= 2:
+    if not ln.end_punct and ln.words <= 80 and len(_SEPS.findall(" " + p + " ")) >= 2:
         return "menu"  # "Trang chủ | Tòa soạn | Liên hệ", "Kinh doanh › Quốc tế"
     if ln.words <= 4 and p.endswith(":"):
         return "label"  # "Tải ứng dụng:", "Từ khóa:"
@@ -405,12 +405,11 @@ def _classify_fragments(lines: list[Line], raw: str = "") -> None:
             continue
         first, last = lines[run[0]], lines[run[-1]]
         plain = " ".join(lines[k].plain for k in run)
-        toks = _WORD.findall(plain)
-        stop = stoplist()
-        whole = Line(i=first.i, start=first.start, end=last.end, text=plain, plain=plain, words=len(toks),
-                     stop=sum(t.lower().strip(".") in stop for t in toks) / max(1, len(toks)),
-                     caps=sum(t[0].isupper() for t in toks) / max(1, len(toks)),
-                     end_punct=bool(_END.search(plain)), bullet=first.bullet, signal=None)
+        words = sum(lines[k].words for k in run)  # the members' counts, weighted: no second pass over the text
+        whole = Line(i=first.i, start=first.start, end=last.end, text=plain, plain=plain, words=words,
+                     stop=sum(lines[k].stop * lines[k].words for k in run) / max(1, words),
+                     caps=sum(lines[k].caps * lines[k].words for k in run) / max(1, words),
+                     end_punct=last.end_punct, bullet=first.bullet, signal=None)
         classify_context_free([whole])
         for k in run:
             ln = lines[k]
