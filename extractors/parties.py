@@ -375,8 +375,8 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
                 continue
         f = fold(t.text)
         prev = fold(toks[i - 1].text) if i else ""
-        if f in lex["admin"] and doc.text[t.start].islower():
-            # "tỉnh Bà Rịa-Vũng Tàu": the province by its lexicon name, however the words split
+        if f in lex["admin"]:
+            # "tỉnh Bà Rịa-Vũng Tàu": the province by its gazetteer name, however the words split
             prov = _province_after(doc, t.end)
             if prov:
                 out.append(_make(doc, t.start, prov, "province", "parties.province", 0.7))
