@@ -241,3 +241,21 @@ def test_a_missing_path_anywhere_is_one_line(tmp_path, capsys):
     assert rc == 2 and _one_line(err).startswith("kyket eval: ") and str(tmp_path) in err
     rc, err = _cli(capsys, "review", str(tmp_path), "--out", str(tmp_path / "r.html"))
     assert rc == 2 and _one_line(err) == f"kyket review: {tmp_path} is a folder: give a records.jsonl written by `kyket run`"
+
+
+def test_python_api(tmp_path):
+    import kyket
+
+    assert kyket.__version__ == KYKET_VERSION
+    rec = kyket.extract(SEED0.read_text(encoding="utf-8"), published_at="2023-11", url="https://example.invalid/a")
+    assert rec["schema_version"] == SCHEMA_VERSION and rec["source"]["kyket_version"] == KYKET_VERSION
+    assert rec["source"]["url"] == "https://example.invalid/a" and rec["published_at"] == "2023-11"
+    (ag,) = rec["agreements"]
+    assert ag["date"]["value"] == "2023-11-11" and rec["text"][ag["evidence"]["start"]:ag["evidence"]["end"]] == ag["evidence"]["text"]
+    assert kyket.extract(b"\x89PNG\r\n\x1a\n\x00\x00")["status"] == "error"  # never raises for a bad article
+    summary = kyket.run(RAW, tmp_path / "out", workers=1)
+    assert summary["articles_in"] == summary["records_out"] == 5 and summary["errors"] == 0
+    assert summary["tables"]["agreements"] == 4 and (tmp_path / "out" / "kyket.duckdb").exists()
+    with pytest.raises(kyket.InputError, match="input not found"):
+        kyket.run([RAW, tmp_path / "missing"], tmp_path / "out2")
+    assert not (tmp_path / "out2").exists()
