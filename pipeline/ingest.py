@@ -476,8 +476,9 @@ def check_columns(path: Path, columns: Columns) -> None:
     if columns.text not in names and columns.html not in names:
         raise InputError(f"column '{columns.text}' not found in {path}; available: {available} — use --text-col "
                          f"(or --html-col for a column of HTML pages)")
-    if columns.id not in names:
-        raise InputError(f"column '{columns.id}' not found in {path}; available: {available} — use --id-col")
+    if columns.id and columns.id not in names:
+        raise InputError(f"column '{columns.id}' not found in {path}; available: {available} — use --id-col "
+                         "(--id-col '' numbers the rows: FILE:N)")
 
 
 def check_inputs(inputs: Iterable[str | os.PathLike], columns: Columns = DEFAULT_COLUMNS) -> list[Path]:

@@ -125,7 +125,11 @@ def test_table_without_the_id_column(tmp_path, capsys):
     path = _table(tmp_path, "parquet", {"doc_id": ["a"], "text": ["Bài một."]})
     rc, err = _cli(capsys, "run", str(path), "--out", str(tmp_path / "o"))
     assert rc == 2
-    assert _one_line(err) == f"kyket run: column 'id' not found in {path}; available: doc_id, text — use --id-col"
+    assert _one_line(err) == (f"kyket run: column 'id' not found in {path}; available: doc_id, text — use --id-col "
+                              "(--id-col '' numbers the rows: FILE:N)")
+    rc, err = _cli(capsys, "run", str(path), "--out", str(tmp_path / "o"), "--id-col", "", "--workers", "1", "--quiet",
+                   "--no-warehouse")
+    assert rc == 0 and json.loads((tmp_path / "o" / "records.jsonl").read_text(encoding="utf-8"))["article_id"] == "t:1"
 
 
 def test_error_types_are_summarised_and_fail_on_error(tmp_path, capsys):
