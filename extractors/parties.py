@@ -220,6 +220,30 @@ def _place_at(doc: Document, toks: list[Token], i: int) -> tuple[int, gazetteers
     return (j, place) if place else None
 
 
+_DASH = regex.compile(r"\s?[-–]\s?")
+
+
+def _glued_countries(doc: Document, tok: Token) -> list[tuple[int, int, gazetteers.Place]] | None:
+    """Countries written as one word joined by dashes ("Việt Nam-Lào", "Nga-Syria"), each
+    capitalised: [(start, end, place)], None unless the whole word is two or more of them."""
+    if "-" not in tok.text and "–" not in tok.text:
+        return None
+    out = []
+    pos = tok.start
+    while True:
+        m = _lex()["places_re"].match(doc.folded, pos, tok.end)
+        place = gazetteers.countries().get(gazetteers.key(m.group(0))) if m else None
+        if place is None or not doc.text[pos].isupper():
+            return None
+        out.append((pos, m.end(), place))
+        if m.end() == tok.end:
+            return out if len(out) >= 2 else None
+        dash = _DASH.match(doc.folded, m.end(), tok.end)
+        if dash is None:
+            return None
+        pos = dash.end()
+
+
 def _inner_across(doc: Document, toks: list[Token], j: int) -> int | None:
     """Index of the last token of an inner descriptor phrase ("một thành viên") that opens at
     token j and spans several tokens, when a capitalised word follows it."""
@@ -383,6 +407,14 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
                 while i < len(toks) and toks[i].start < prov:
                     i += 1
                 continue
+        glued = _glued_countries(doc, t) if _is_cap(t) else None
+        if glued:
+            # "Hiệp định Việt Nam-Lào": one word for "Việt Nam - Lào", two countries
+            for s0, e0, p in glued:
+                out.append(Span(s0, e0, "org", "parties.country",
+                                Org(doc.text[s0:e0], p.canonical, "country", "parties.country", 0.8), 0.8))
+            i += 1
+            continue
         place = _place_at(doc, toks, i) if _is_cap(t) else None
         if place:
             # "ma túy ở Honduras, Guatemala và Mexico": the places listed after a preposition
