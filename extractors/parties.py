@@ -432,7 +432,11 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
             j, p = place
             e = toks[j - 1].end
             k = _name_before(doc, toks, i)
-            if k is not None:
+            if k is not None and " ".join(gazetteers.key(x.text) for x in toks[k:i]) in gazetteers.state_forms():
+                # "CHXHCN Việt Nam", "Cộng hòa Belarus": the state by its formal name
+                out.append(Span(toks[k].start, e, "org", "parties.country",
+                                Org(doc.text[toks[k].start:e], p.canonical, "country", "parties.country", 0.8), 0.8))
+            elif k is not None:
                 # "VNPT và Nissho Electronics Việt Nam": the country ends the company's name
                 s0, kind = toks[k].start, "organisation"
                 if out and out[-1].start <= s0 < out[-1].end:

@@ -186,3 +186,8 @@ def test_countries_joined_into_one_word_by_a_dash():
     assert _named(orgs) == [("Việt Nam", "Việt Nam", "country"), ("Lào", "Lào", "country"),
                             ("Guinea-Bissau", "Guinea-Bissau", "country")]
     assert all(doc.text[o.start:o.end] == o.value.name for o in orgs)
+
+
+def test_a_state_by_its_formal_name_stays_the_country():
+    _doc, orgs = _orgs("Quan hệ hợp tác giữa CHXHCN Việt Nam và LB Nga được thúc đẩy.")
+    assert _named(orgs) == [("CHXHCN Việt Nam", "Việt Nam", "country"), ("LB Nga", "Nga", "country")]
