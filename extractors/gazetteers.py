@@ -97,6 +97,12 @@ def provinces() -> dict[str, Place]:
     return out
 
 
+@cache
+def state_forms() -> frozenset[str]:
+    """Keys of the words of a state's formal name ("Cộng hòa", "CHXHCN", "Vương quốc")."""
+    return frozenset(key(w) for e in load("gazetteers")["state_forms"] for w in e["words"])
+
+
 def lookup(text: str) -> Place | None:
     """The place a whole name denotes: country or bloc, else capital, else province."""
     k = key(text)

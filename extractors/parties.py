@@ -220,6 +220,30 @@ def _place_at(doc: Document, toks: list[Token], i: int) -> tuple[int, gazetteers
     return (j, place) if place else None
 
 
+_DASH = regex.compile(r"\s?[-–]\s?")
+
+
+def _glued_countries(doc: Document, tok: Token) -> list[tuple[int, int, gazetteers.Place]] | None:
+    """Countries written as one word joined by dashes ("Việt Nam-Lào", "Nga-Syria"), each
+    capitalised: [(start, end, place)], None unless the whole word is two or more of them."""
+    if "-" not in tok.text and "–" not in tok.text:
+        return None
+    out = []
+    pos = tok.start
+    while True:
+        m = _lex()["places_re"].match(doc.folded, pos, tok.end)
+        place = gazetteers.countries().get(gazetteers.key(m.group(0))) if m else None
+        if place is None or not doc.text[pos].isupper():
+            return None
+        out.append((pos, m.end(), place))
+        if m.end() == tok.end:
+            return out if len(out) >= 2 else None
+        dash = _DASH.match(doc.folded, m.end(), tok.end)
+        if dash is None:
+            return None
+        pos = dash.end()
+
+
 def _inner_across(doc: Document, toks: list[Token], j: int) -> int | None:
     """Index of the last token of an inner descriptor phrase ("một thành viên") that opens at
     token j and spans several tokens, when a capitalised word follows it."""
@@ -375,14 +399,22 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
                 continue
         f = fold(t.text)
         prev = fold(toks[i - 1].text) if i else ""
-        if f in lex["admin"] and doc.text[t.start].islower():
-            # "tỉnh Bà Rịa-Vũng Tàu": the province by its lexicon name, however the words split
+        if f in lex["admin"]:
+            # "tỉnh Bà Rịa-Vũng Tàu": the province by its gazetteer name, however the words split
             prov = _province_after(doc, t.end)
             if prov:
                 out.append(_make(doc, t.start, prov, "province", "parties.province", 0.7))
                 while i < len(toks) and toks[i].start < prov:
                     i += 1
                 continue
+        glued = _glued_countries(doc, t) if _is_cap(t) else None
+        if glued:
+            # "Hiệp định Việt Nam-Lào": one word for "Việt Nam - Lào", two countries
+            for s0, e0, p in glued:
+                out.append(Span(s0, e0, "org", "parties.country",
+                                Org(doc.text[s0:e0], p.canonical, "country", "parties.country", 0.8), 0.8))
+            i += 1
+            continue
         place = _place_at(doc, toks, i) if _is_cap(t) else None
         if place:
             # "ma túy ở Honduras, Guatemala và Mexico": the places listed after a preposition
@@ -400,7 +432,11 @@ def extract_orgs(doc: Document, sent: Span) -> list[Span]:
             j, p = place
             e = toks[j - 1].end
             k = _name_before(doc, toks, i)
-            if k is not None:
+            if k is not None and " ".join(gazetteers.key(x.text) for x in toks[k:i]) in gazetteers.state_forms():
+                # "CHXHCN Việt Nam", "Cộng hòa Belarus": the state by its formal name
+                out.append(Span(toks[k].start, e, "org", "parties.country",
+                                Org(doc.text[toks[k].start:e], p.canonical, "country", "parties.country", 0.8), 0.8))
+            elif k is not None:
                 # "VNPT và Nissho Electronics Việt Nam": the country ends the company's name
                 s0, kind = toks[k].start, "organisation"
                 if out and out[-1].start <= s0 < out[-1].end:

@@ -46,7 +46,7 @@ from pipeline.records import KYKET_VERSION, SCHEMA_VERSION
 RECORDS = "records.jsonl"
 PARTIAL = RECORDS + ".partial"
 MANIFEST = "run.json"
-MODEL_PACKAGES = ("underthesea", "underthesea_core", "spacy", "trafilatura")
+MODEL_PACKAGES = ("underthesea", "underthesea_core", "spacy", "scikit-learn", "trafilatura")
 
 
 def manifest(summary: Summary, inputs: list[str], options: dict) -> dict:

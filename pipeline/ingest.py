@@ -276,17 +276,32 @@ def _read_parquet(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[Ra
     import pyarrow.parquet as pq
 
     try:
-        pf = pq.ParquetFile(_track(path.open("rb")))
-    except Exception as exc:  # noqa: BLE001 — any unreadable file becomes one error record
+        fh = path.open("rb")
+    except OSError as exc:
         yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
         return
-    wanted = [c for c in (columns.id, columns.text, columns.html, columns.url, columns.published_at, columns.source)
-              if c in pf.schema_arrow.names]
-    row_no = 0
-    for batch in pf.iter_batches(batch_size=256, columns=wanted):
-        for row in batch.to_pylist():
-            row_no += 1
-            yield _from_row(row, f"{path}:row {row_no}", f"{path.stem}:{row_no}", columns)
+    with fh:
+        try:
+            pf = pq.ParquetFile(_track(fh))
+        except Exception as exc:  # noqa: BLE001 — any unreadable file becomes one error record
+            yield RawArticle(path.stem, None, str(path), error=(type(exc).__name__, f"{path}: {exc}"))
+            return
+        wanted = [c for c in (columns.id, columns.text, columns.html, columns.url, columns.published_at, columns.source)
+                  if c in pf.schema_arrow.names]
+        row_no = 0
+        batches = pf.iter_batches(batch_size=256, columns=wanted)
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 — a corrupt row group: one error record, the file stops
+                yield RawArticle(f"{path.stem}:{row_no + 1}", None, f"{path}:row {row_no + 1}",
+                                 error=(type(exc).__name__, f"{path}: after row {row_no}: {exc}"))
+                return
+            for row in batch.to_pylist():
+                row_no += 1
+                yield _from_row(row, f"{path}:row {row_no}", f"{path.stem}:{row_no}", columns)
 
 
 def _read_warc(path: Path, columns: Columns = DEFAULT_COLUMNS) -> Iterator[RawArticle]:
@@ -476,8 +491,9 @@ def check_columns(path: Path, columns: Columns) -> None:
     if columns.text not in names and columns.html not in names:
         raise InputError(f"column '{columns.text}' not found in {path}; available: {available} — use --text-col "
                          f"(or --html-col for a column of HTML pages)")
-    if columns.id not in names:
-        raise InputError(f"column '{columns.id}' not found in {path}; available: {available} — use --id-col")
+    if columns.id and columns.id not in names:
+        raise InputError(f"column '{columns.id}' not found in {path}; available: {available} — use --id-col "
+                         "(--id-col '' numbers the rows: FILE:N)")
 
 
 def check_inputs(inputs: Iterable[str | os.PathLike], columns: Columns = DEFAULT_COLUMNS) -> list[Path]:

@@ -49,7 +49,7 @@ _DECOR = regex.compile(r"^(?:[*+•·▪►»>–-]\s+|#{1,6}\s+|\\-\s*)+|(?:\*\
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’&.-]*")
 _MARKUP = regex.compile(
     r"(?i)^\s*<|<\s*/?\s*[a-z][a-z0-9]*[\s>/]|/>|<!--|-->|\[if\s|\[endif|\bfunction\s*\(|\bvar\s+\w+\s*=|\bwindow\.|\bdocument\."
-    r"|googletag|gtag\(|datalayer|\(noscript\)|google tag manager|^\s*[{}]|[{}]\s*$|&[a-z]{2,6};|\bjavascript:|\bvoid\(0\)"
+    r"|googletag|gtag\(|datalayer|\(noscript\)|google tag manager|^\s*[{}]|[{}]\s*$|(?-i:&(?:[a-z]{2,6}|#x?[0-9a-fA-F]{2,5});)|\bjavascript:|\bvoid\(0\)"
 )
 _DATE = regex.compile(
     r"(?i)^(?:(?:thứ\s+\p{L}+|chủ\s+nhật|cập nhật|đăng|ngày đăng|xuất bản)[\s,:|-]*)*(?:ngày\s*)?\d{1,2}\s*(?:[/.-]|tháng)\s*\d{1,2}"
@@ -155,7 +155,7 @@ def _signal(ln: Line) -> str | None:
     for rid, pat in rules["lines"]:
         if pat.fullmatch(p):
             return "seed:" + rid
-    if _MARKUP.search(p):
+    if _MARKUP.search(p if len(p) < 4000 else p[:2000] + " " + p[-2000:]):
         return "markup"
     if ln.words == 0:
         return "symbols"
@@ -174,7 +174,7 @@ def _signal(ln: Line) -> str | None:
         return "image"
     if p.count("#") >= 2 and regex.match(r"#\s*\S", p):
         return "tags"
-    if not ln.end_punct and len(_SEPS.findall(" " + p + " ")) >= 2:
+    if not ln.end_punct and ln.words <= 80 and len(_SEPS.findall(" " + p + " ")) >= 2:
         return "menu"  # "Trang chủ | Tòa soạn | Liên hệ", "Kinh doanh › Quốc tế"
     if ln.words <= 4 and p.endswith(":"):
         return "label"  # "Tải ứng dụng:", "Từ khóa:"
@@ -184,7 +184,7 @@ def _signal(ln: Line) -> str | None:
             (ln.words >= 12 and ln.caps >= 0.6 and ln.stop < STOP_LOW)
             or (ln.words >= 20 and ln.caps >= 0.4 and _max_lower_run(p) <= 2)):
         return "menu"  # "Thời sự Kinh doanh Thế giới Giải trí Thể thao Đời sống Sức khỏe …" on one line
-    if ln.words <= 60 and _CREDIT_TAIL.search(p[-100:]):
+    if ln.words <= 30 and _CREDIT_TAIL.search(p[-100:]):
         return "caption"  # "… Ảnh: Reuters", "(Ảnh: TTXVN)"
     return None
 
@@ -214,6 +214,8 @@ def classify_context_free(lines: list[Line]) -> None:
             ln.cf = "good" if chars > LENGTH_HIGH else "neargood"
         elif ln.stop >= STOP_LOW:
             ln.cf = "good" if chars > 4 * LENGTH_HIGH else "neargood"  # a long paragraph is never a menu
+        elif ln.words >= 30 and (ln.end_punct or regex.search(r"\d", ln.plain)):
+            ln.cf = "neargood"  # few function words but long, with figures or an end: a line-up, a price list
         else:
             ln.cf = "bad"
 
@@ -260,7 +262,11 @@ def revise(lines: list[Line]) -> None:
         if c != "short":
             continue
         prev, nxt = _neighbour(cls, k, -1, True, skip), _neighbour(cls, k, 1, True, skip)
-        if prev == "good" and nxt == "good":
+        ln = lines[k]
+        if k > 0 and cls[k - 1] in ("good", "neargood") and (ln.signal in (None, "caption")) and ln.words >= 3 \
+                and _SENT_STOP.search(ln.plain):
+            new[k] = "good"  # a short sentence right after the body's text: its last line, a closing remark
+        elif prev == "good" and nxt == "good":
             new[k] = "good"
         elif prev == "bad" and nxt == "bad":
             new[k] = "bad"
@@ -405,12 +411,11 @@ def _classify_fragments(lines: list[Line], raw: str = "") -> None:
             continue
         first, last = lines[run[0]], lines[run[-1]]
         plain = " ".join(lines[k].plain for k in run)
-        toks = _WORD.findall(plain)
-        stop = stoplist()
-        whole = Line(i=first.i, start=first.start, end=last.end, text=plain, plain=plain, words=len(toks),
-                     stop=sum(t.lower().strip(".") in stop for t in toks) / max(1, len(toks)),
-                     caps=sum(t[0].isupper() for t in toks) / max(1, len(toks)),
-                     end_punct=bool(_END.search(plain)), bullet=first.bullet, signal=None)
+        words = sum(lines[k].words for k in run)  # the members' counts, weighted: no second pass over the text
+        whole = Line(i=first.i, start=first.start, end=last.end, text=plain, plain=plain, words=words,
+                     stop=sum(lines[k].stop * lines[k].words for k in run) / max(1, words),
+                     caps=sum(lines[k].caps * lines[k].words for k in run) / max(1, words),
+                     end_punct=last.end_punct, bullet=first.bullet, signal=None)
         classify_context_free([whole])
         for k in run:
             ln = lines[k]

@@ -125,7 +125,11 @@ def test_table_without_the_id_column(tmp_path, capsys):
     path = _table(tmp_path, "parquet", {"doc_id": ["a"], "text": ["Bài một."]})
     rc, err = _cli(capsys, "run", str(path), "--out", str(tmp_path / "o"))
     assert rc == 2
-    assert _one_line(err) == f"kyket run: column 'id' not found in {path}; available: doc_id, text — use --id-col"
+    assert _one_line(err) == (f"kyket run: column 'id' not found in {path}; available: doc_id, text — use --id-col "
+                              "(--id-col '' numbers the rows: FILE:N)")
+    rc, err = _cli(capsys, "run", str(path), "--out", str(tmp_path / "o"), "--id-col", "", "--workers", "1", "--quiet",
+                   "--no-warehouse")
+    assert rc == 0 and json.loads((tmp_path / "o" / "records.jsonl").read_text(encoding="utf-8"))["article_id"] == "t:1"
 
 
 def test_error_types_are_summarised_and_fail_on_error(tmp_path, capsys):
@@ -241,3 +245,21 @@ def test_a_missing_path_anywhere_is_one_line(tmp_path, capsys):
     assert rc == 2 and _one_line(err).startswith("kyket eval: ") and str(tmp_path) in err
     rc, err = _cli(capsys, "review", str(tmp_path), "--out", str(tmp_path / "r.html"))
     assert rc == 2 and _one_line(err) == f"kyket review: {tmp_path} is a folder: give a records.jsonl written by `kyket run`"
+
+
+def test_python_api(tmp_path):
+    import kyket
+
+    assert kyket.__version__ == KYKET_VERSION
+    rec = kyket.extract(SEED0.read_text(encoding="utf-8"), published_at="2023-11", url="https://example.invalid/a")
+    assert rec["schema_version"] == SCHEMA_VERSION and rec["source"]["kyket_version"] == KYKET_VERSION
+    assert rec["source"]["url"] == "https://example.invalid/a" and rec["published_at"] == "2023-11"
+    (ag,) = rec["agreements"]
+    assert ag["date"]["value"] == "2023-11-11" and rec["text"][ag["evidence"]["start"]:ag["evidence"]["end"]] == ag["evidence"]["text"]
+    assert kyket.extract(b"\x89PNG\r\n\x1a\n\x00\x00")["status"] == "error"  # never raises for a bad article
+    summary = kyket.run(RAW, tmp_path / "out", workers=1)
+    assert summary["articles_in"] == summary["records_out"] == 5 and summary["errors"] == 0
+    assert summary["tables"]["agreements"] == 4 and (tmp_path / "out" / "kyket.duckdb").exists()
+    with pytest.raises(kyket.InputError, match="input not found"):
+        kyket.run([RAW, tmp_path / "missing"], tmp_path / "out2")
+    assert not (tmp_path / "out2").exists()

@@ -505,3 +505,21 @@ def test_a_swallowed_timeout_still_ends_the_article(monkeypatch, in_thread, then
         rec = _rec(TEXT.encode("utf-8"))
     assert time.time() - t0 < 3
     assert rec.status == "error" and rec.errors[0].type == "ArticleTimeout", rec.errors
+
+
+def test_a_corrupt_parquet_row_group_is_an_error_record_and_the_run_goes_on(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    good = tmp_path / "a.parquet"
+    pq.write_table(pa.table({"id": [str(i) for i in range(2000)], "text": ["Tin ngắn. " * 10] * 2000}), good,
+                   row_group_size=256)
+    data = bytearray(good.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 2000] = b"\x00" * 2000
+    bad = tmp_path / "b.parquet"
+    bad.write_bytes(bytes(data))
+    (tmp_path / "c.txt").write_text(TEXT, encoding="utf-8")
+    recs = list(ingest.read_articles([bad, tmp_path / "c.txt"]))
+    assert 0 < len(recs) < 2000
+    assert recs[-2].error and "b.parquet: after row" in recs[-2].error[1]
+    assert recs[-1].article_id == "c" and recs[-1].error is None

@@ -43,3 +43,13 @@ def _strings_ids(obj):
 def test_lexicon_files_parse():
     for p in LEXICON_DIR.glob("*.yaml"):
         assert yaml.safe_load(p.read_text(encoding="utf-8"))
+
+
+def test_gazetteer_data_entries_have_ids_and_names():
+    data = load("gazetteers")
+    assert {"countries", "blocs", "capitals", "provinces", "state_forms"} <= set(data)
+    for section, entries in data.items():
+        for e in entries:
+            words = e.get("names") or e.get("words")
+            assert e["id"].split(".")[0] in ("country", "bloc", "capital", "province", "state_form"), (section, e)
+            assert words and all(isinstance(w, str) and w.strip() == w for w in words), e["id"]

@@ -174,3 +174,20 @@ def test_a_ministry_of_a_country_written_anh_and_a_lower_case_head_before_an_acr
     assert [o.value.name for o in orgs] == ["Bộ Quốc phòng Anh", "Tập đoàn BAE Systems"]
     _doc, orgs = _orgs("Tờ báo cho biết Bộ quốc phòng Anh vừa ký hợp đồng đặt hàng với tập đoàn BAE Systems.")
     assert [o.value.name for o in orgs] == ["Bộ quốc phòng Anh", "tập đoàn BAE Systems"]
+
+
+def test_a_capitalised_administrative_word_before_a_province():
+    _doc, orgs = _orgs("Thành phố Đà Nẵng và tỉnh Quảng Nam ký biên bản ghi nhớ.")
+    assert [(o.value.name, o.value.kind) for o in orgs] == [("Thành phố Đà Nẵng", "province"), ("tỉnh Quảng Nam", "province")]
+
+
+def test_countries_joined_into_one_word_by_a_dash():
+    doc, orgs = _orgs("Hiệp định Việt Nam-Lào và Guinea-Bissau được nhắc lại.")
+    assert _named(orgs) == [("Việt Nam", "Việt Nam", "country"), ("Lào", "Lào", "country"),
+                            ("Guinea-Bissau", "Guinea-Bissau", "country")]
+    assert all(doc.text[o.start:o.end] == o.value.name for o in orgs)
+
+
+def test_a_state_by_its_formal_name_stays_the_country():
+    _doc, orgs = _orgs("Quan hệ hợp tác giữa CHXHCN Việt Nam và LB Nga được thúc đẩy.")
+    assert _named(orgs) == [("CHXHCN Việt Nam", "Việt Nam", "country"), ("LB Nga", "Nga", "country")]

@@ -141,14 +141,21 @@ def test_html_in_a_jsonl_text_field_goes_through_the_html_path(tmp_path):
 
 
 def test_patterns_are_bounded():
-    from pipeline import lines
+    """The audit of tests/test_regex_budget.py, on the line decision's patterns and loaders."""
+    import time
 
-    nasty = ["a" * 20_000, "1/" * 10_000, "<" * 20_000, "| " * 10_000, "Thứ " * 5_000, "#" * 20_000]
-    pats = [v for v in vars(lines).values() if isinstance(v, regex.Pattern)]
-    pats += [p for _id, p in lines._rules()["lines"]] + [p for _id, p, _n in lines._rules()["ui"]]
-    for pat in pats:
-        for s in nasty:
+    from pipeline import clean, lines
+    from tests.test_regex_budget import NASTY
+
+    pats = [(f"lines.{k}", v) for k, v in vars(lines).items() if isinstance(v, regex.Pattern)]
+    pats += [(f"clean.{k}", v) for k, v in vars(clean).items() if isinstance(v, regex.Pattern)]
+    pats += [(rid, p) for rid, p in lines._rules()["lines"] + lines._rules()["tails"]]
+    pats += [(rid, p) for rid, p, _n in lines._rules()["ui"]] + [(rid, p) for rid, _k, p in clean._rules()["inline"]]
+    for name, pat in pats:
+        for s in NASTY:
+            t = time.perf_counter()
             pat.search(s, timeout=2.0)
+            assert time.perf_counter() - t < 0.5, (name, s[:8])
 
 
 # ---- on real material (../shared) ----------------------------------------------------------
