@@ -298,7 +298,11 @@ def revise(lines: list[Line]) -> None:
             k = max(j, k + 1)
         else:
             k += 1
-    for ln, c in zip(lines, cls, strict=False):
+    if "good" not in cls:
+        # nothing reads as body by these rules (a two-word text, a list of short lines): the
+        # lines without furniture evidence are all the text there is
+        cls = ["good" if not ln.signal else c for ln, c in zip(lines, cls, strict=True)]
+    for ln, c in zip(lines, cls, strict=True):
         ln.cls = c
 
 

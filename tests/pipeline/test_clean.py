@@ -105,6 +105,12 @@ def test_a_plain_article_keeps_its_short_lines_and_lists():
     assert "Anh Tuấn" not in res.text and res.authors == ["Anh Tuấn"]
 
 
+def test_a_tiny_text_is_kept_whole():
+    for raw in ("Bài một.", "Bài hai", "Tiêu đề bài\nMột câu ngắn."):
+        assert clean_text(raw).text == raw
+    assert clean_text("Trang chủ\nĐăng nhập").text == ""
+
+
 def test_line_decision_is_cheap_and_total():
     big = "\n".join(["Trang chủ", "Một câu văn bình thường của bài báo có đủ các từ chức năng của tiếng Việt."] * 5000)
     lines = decide(big)
