@@ -145,11 +145,13 @@ def _cmd_eval(args) -> int:
     from pipeline.config import COMPONENTS, DISABLED
     from pipeline.evaluate import evaluate, format_report
 
-    for name in filter(None, (args.disable or "").split(",")):
-        if name not in COMPONENTS:
-            print(f"kyket eval: unknown component {name!r} (known: {', '.join(COMPONENTS)})", file=sys.stderr)
-            return 2
-        DISABLED.add(name)
+    for flag, names in (("--disable", args.disable), ("--enable", args.enable)):
+        for name in filter(None, (names or "").split(",")):
+            if name not in COMPONENTS:
+                print(f"kyket eval: unknown component {name!r} in {flag} (known: {', '.join(COMPONENTS)})",
+                      file=sys.stderr)
+                return 2
+            (DISABLED.add if flag == "--disable" else DISABLED.discard)(name)
     only = None
     if args.set:
         sets = json.loads((Path(args.gold).parent / "sets.json").read_text(encoding="utf-8"))
@@ -249,8 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gold", required=True)
     p.add_argument("--articles", required=True)
     p.add_argument("--json", help="write the figures to this file")
-    p.add_argument("--disable", help="comma-separated components to leave out (ablation): "
-                                     "people.matcher, parties.ner, mentions.model")
+    p.add_argument("--disable", help="comma-separated components to leave out (ablation): people.matcher, "
+                                     "mentions.model, parties.model, dates.model, locations.model")
+    p.add_argument("--enable", help="comma-separated optional components to add: parties.ner (underthesea's CRF "
+                                    "NER, off by default)")
     p.add_argument("--cv", type=int, default=0, metavar="K",
                    help="K-fold cross-validation by article: retrain every trained part on K-1 folds, score the "
                         "held-out one, report the pooled figures")
