@@ -161,7 +161,11 @@ class _Pieces:
 
 
 # ---- inline furniture -----------------------------------------------------------------
+_LATER_END = regex.compile(r"\p{L}{2}[.!…]['\"”’)]*(\s|$)")
+
+
 def _remove_inline(p: _Pieces) -> None:
+    bounds: dict[tuple[int, int], list[tuple[int, int]]] = {}  # sentence bounds of a piece, found once
     for rule_id, kind, pat in _rules()["inline"]:
         for s, e in list(p.parts):
             seg = p.raw[s:e]
@@ -177,15 +181,17 @@ def _remove_inline(p: _Pieces) -> None:
                 for m in pat.finditer(seg):
                     p.cut(s + m.start(), s + m.end(), rule_id)
             else:
-                _sentence_rule(p, s, seg, rule_id, kind, pat)
+                if (s, e) not in bounds:
+                    starts = [0] + [m.end() for m in _SENT_END.finditer(seg)]
+                    bounds[(s, e)] = list(zip(starts, starts[1:] + [len(seg)], strict=False))
+                _sentence_rule(p, s, seg, rule_id, kind, pat, bounds[(s, e)])
 
 
-def _sentence_rule(p: _Pieces, s: int, seg: str, rule_id: str, kind: str, pat) -> None:
+def _sentence_rule(p: _Pieces, s: int, seg: str, rule_id: str, kind: str, pat,
+                   bounds: list[tuple[int, int]]) -> None:
     """Rules that read sentences of a kept piece: a whole sentence that matches, a match
     at a sentence start (up to its end), or a match at a sentence start after which no
     sentence ends (a related-news heading and its headlines, to the end of the piece)."""
-    starts = [0] + [m.end() for m in _SENT_END.finditer(seg)]
-    bounds = list(zip(starts, starts[1:] + [len(seg)], strict=False))
     for a, b in bounds:
         sent = seg[a:b]
         if kind == "sentence":
@@ -197,7 +203,7 @@ def _sentence_rule(p: _Pieces, s: int, seg: str, rule_id: str, kind: str, pat) -
                 p.cut(s + a, s + a + m.end(), rule_id)
         elif kind == "to_end":
             for m in pat.finditer(sent):
-                if not regex.search(r"\p{L}{2}[.!…]['\"”’)]*(\s|$)", seg[a + m.end():]):
+                if not _LATER_END.search(seg, a + m.end()):
                     p.cut(s + a + m.start(), s + len(seg), rule_id)
                     return
 
@@ -321,8 +327,11 @@ _TITLE_SEP = regex.compile(r"(?<!\s)\s+[-–—|:]\s+")
 _FUNCTION = frozenset("các của và là những với cho trong được có từ này đã sẽ khi thì mà một không về tại ở để như đến theo cũng".split())
 
 
+_LETTERS = regex.compile(r"\p{L}+")
+
+
 def _content(text: str) -> set[str]:
-    return {w for w in (t.lower() for t in regex.findall(r"\p{L}+", text)) if w not in _FUNCTION and len(w) > 1}
+    return {w for w in (t.lower() for t in _LETTERS.findall(text)) if w not in _FUNCTION and len(w) > 1}
 
 
 def _title_candidate(ln: Line) -> bool:

@@ -115,6 +115,10 @@ class Line:
     cls: str = ""        # final class: "good" (body) or "bad" (furniture)
 
 
+_BULLET = regex.compile(r"[*+•·▪►»>–-]\s")
+_PUNCT = regex.compile(r"[,.;:!?()\"“”]")
+
+
 def split_lines(raw: str) -> list[Line]:
     out: list[Line] = []
     pos = 0
@@ -136,7 +140,7 @@ def split_lines(raw: str) -> list[Line]:
             stop=sum(t in stop for t in low) / n if n else 0.0,
             caps=sum(t[0].isupper() for t in toks) / n if n else 0.0,
             end_punct=bool(_END.search(plain.rstrip())),
-            bullet=plain != s and bool(regex.match(r"[*+•·▪►»>–-]\s", s)),
+            bullet=plain != s and bool(_BULLET.match(s)),
             signal=None,
         ))
     return out
@@ -180,7 +184,7 @@ def _signal(ln: Line) -> str | None:
         return "label"  # "Tải ứng dụng:", "Từ khóa:"
     if not ln.end_punct and ln.words <= 10 and p.upper() == p and sum(c.isalpha() for c in p) >= 4:
         return "label"  # "BÁO ĐIỆN TỬ CHÍNH PHỦ", "TIN LIÊN QUAN"
-    if not ln.bullet and not regex.search(r"[,.;:!?()\"“”]", p) and (
+    if not ln.bullet and not _PUNCT.search(p) and (
             (ln.words >= 12 and ln.caps >= 0.6 and ln.stop < STOP_LOW)
             or (ln.words >= 20 and ln.caps >= 0.4 and _max_lower_run(p) <= 2)):
         return "menu"  # "Thời sự Kinh doanh Thế giới Giải trí Thể thao Đời sống Sức khỏe …" on one line
