@@ -160,7 +160,7 @@ class Trainer:
 
 
 TRAINERS: tuple[Trainer, ...] = (
-    Trainer("mentions", mention_examples, c=0.5),
+    Trainer("mentions", mention_examples, c=2.0, class_weight=None),
     Trainer("dates", date_examples, c=0.5, class_weight=None),
     Trainer("parties", party_examples, c=0.5, class_weight=None),
     Trainer("locations", location_examples, c=0.5, class_weight=None),

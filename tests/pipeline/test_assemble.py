@@ -96,6 +96,6 @@ def test_who_reports_a_signing_and_who_signs():
     (ag,) = rec.agreements
     assert {p.name for p in ag.parties} == {"General Electric", "Tập đoàn Điện lực Việt Nam"}
     # it has one: the speaker's side only reports it
-    rec = _record("Bộ trưởng Bộ Kinh tế Hà Lan cho rằng việc Công ty Hoàng Gia và Công ty Minh Phát ký kết hợp đồng là quan trọng.")
+    rec = _record("Bộ trưởng Bộ Kinh tế Hà Lan cho rằng việc Công ty Hoàng Gia và Công ty Minh Phát vừa ký kết hợp đồng là quan trọng.")
     (ag,) = rec.agreements
     assert [p.name for p in ag.parties] == ["Công ty Hoàng Gia", "Công ty Minh Phát"]
