@@ -127,8 +127,17 @@ def _status_cue(folded: str, clause: tuple[int, int], trig: tuple[int, int]) -> 
 
 
 def _pub_year(doc: Document) -> int | None:
+    """The article's year: its publication date's, else the latest year of a full date it
+    prints (news is written about its present)."""
     y = (doc.published_at or "")[:4]
-    return int(y) if y.isdigit() else None
+    if y.isdigit():
+        return int(y)
+    if "_latest_year" not in doc.meta:
+        from extractors.dates import extract_dates
+
+        years = [d.year for d in extract_dates(doc.folded) if d.year and d.day]
+        doc.meta["_latest_year"] = max(years) if years else None
+    return doc.meta["_latest_year"]
 
 
 _BETWEEN = regex.compile(r"(?<!\p{L})giữa(?!\p{L})")

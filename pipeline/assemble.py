@@ -273,7 +273,8 @@ def _status(doc: Document, g: Group, date: DateValue | None) -> str:
             status = "referenced"
         elif now and int(date.value[:4]) < now and not (pub and when):
             status = "referenced"
-    if status == "signed" and not date:
+    if status == "signed" and (not date or not date.value[:4].isdigit()):
+        # the clause prints an earlier year before the trigger ("năm 2013 … đã ký"): background
         years = [int(y) for y in _YEAR.findall(doc.folded, first.clause[0], first.trigger[0])]
         if now and years and max(years) < now:
             status = "referenced"
