@@ -68,11 +68,17 @@ ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _CLEAN_TABLE = {**ZERO_WIDTH, **{ord(k): v for k, v in CLEAN_CHARS.items()}}
 
 
+_TO_CLEAN = regex.compile("[" + "".join(regex.escape(chr(c)) for c in _CLEAN_TABLE) + "]")
+
+
 def normalize_unicode(text: str) -> str:
-    """NFC, NBSP-like spaces to spaces, zero-width characters removed, CRLF to LF."""
+    """NFC, NBSP-like spaces to spaces, zero-width characters removed, CRLF to LF. (The
+    character table is applied only to a text that holds one of its characters, and NFC only
+    to a text that is not NFC already: most news text is clean, and both scans are cheap.)"""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_CLEAN_TABLE)
-    return unicodedata.normalize("NFC", text)
+    if _TO_CLEAN.search(text):
+        text = text.translate(_CLEAN_TABLE)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 # Abbreviations expanded in canonical names and in comparison keys. Loaded from the
