@@ -206,7 +206,7 @@ MAX_CANDIDATES = 400
 def candidates(doc: Document) -> list[Span]:
     """Every trigger that is a signing verb in form (not another word: đăng ký, thư ký, ký túc
     xá, ký quyết định …), with the rule evidence around it; over-generated on purpose — the
-    mention model (or, without one, the rules in `_rule_accepts`) decides."""
+    mention model (or, without one, the rules in `rule_accepts`) decides."""
     lex = _lex()
     f = doc.folded
     out: list[Span] = []
@@ -277,7 +277,7 @@ def candidates(doc: Document) -> list[Span]:
     return dedup
 
 
-def _rule_accepts(m: EventMention) -> bool:
+def rule_accepts(m: EventMention) -> bool:
     """The hand rules' decision, used when no mention model ships."""
     info = m.extras["info"]
     if info.get("negated") or info.get("kinship") or m.rule == "trig.listed":
@@ -301,7 +301,7 @@ def decide(doc: Document, cands: list[Span]) -> list[Span]:
     for ev in cands:
         m: EventMention = ev.value
         if model is None:
-            if _rule_accepts(m):
+            if rule_accepts(m):
                 m.extras["p"] = 1.0
                 out.append(ev)
             continue

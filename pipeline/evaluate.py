@@ -58,7 +58,7 @@ class Acc:
         return {"accuracy": round(self.ok / self.n, 4) if self.n else None, "correct": self.ok, "total": self.n}
 
 
-def _party_matches(pred: dict, gold: dict) -> bool:
+def party_matches(pred: dict, gold: dict) -> bool:
     gold_names = [gold["name"], *gold.get("aliases", [])]
     return any(names_match(p, g) for p in (pred["name"], pred["canonical"]) for g in gold_names)
 
@@ -111,7 +111,7 @@ def pair_agreements(pred_ags: list[dict], gold_ags: list[dict], text: str) -> tu
     scored = []
     for i, p in enumerate(pred_ags):
         for j, g in enumerate(gold_ags):
-            shared = sum(1 for gp in g["parties"] if any(_party_matches(pp, gp) for pp in p["parties"]))
+            shared = sum(1 for gp in g["parties"] if any(party_matches(pp, gp) for pp in p["parties"]))
             overlap = _evidence_overlap(p, g, text)
             if shared or overlap:
                 scored.append((shared, overlap, i, j))
@@ -153,7 +153,7 @@ def score(records: dict[str, ArticleRecord], golds: dict[str, dict]) -> dict:
             if g["status"] != "signed" or g.get("optional"):
                 continue
             found += 1
-            tp, fp, fn, _ = _match_sets(p["parties"], g["parties"], _party_matches)
+            tp, fp, fn, _ = _match_sets(p["parties"], g["parties"], party_matches)
             m["parties"].add(tp, fp, fn)
             sig_p = [s for s in p["signatories"] if s["role"] == "signatory"]
             tp, fp, fn, _ = _match_sets(sig_p, g["signatories"], lambda x, y: _person_key(x["name"]) == _person_key(y["name"]))

@@ -58,7 +58,7 @@ def mention_label(doc: Document, ev, gold: dict) -> str | None:
         return min((a["status"] for a in firm), key=lambda st: _RANK.get(st, 9))
     if not gold.get("agreements"):
         return "none"
-    if not events_x._rule_accepts(ev.value):
+    if not events_x.rule_accepts(ev.value):
         return "none"
     # a further wording of a signing: its sentence names a party of a gold agreement
     sent = fold(doc.text[s:e])
@@ -126,7 +126,7 @@ def party_examples(doc: Document, gold: dict) -> list[Example]:
     evidence: `yes` when the candidate is one of that agreement's parties."""
     from extractors.parties import extract_orgs
     from extractors.people import extract_people
-    from pipeline.evaluate import _party_matches
+    from pipeline.evaluate import party_matches
     from pipeline.grouping import party_candidates
 
     spans = [(a0, a1, a) for a0, a1, a in _evidence_spans(doc.text, gold) if not a.get("optional") and a.get("parties")]
@@ -146,7 +146,7 @@ def party_examples(doc: Document, gold: dict) -> list[Example]:
             doc.layers.setdefault("people", []).extend(extract_people(doc, sent))
         for o, feats in party_candidates(doc, ev):
             pred = {"name": o.value.name, "canonical": o.value.canonical}
-            yes = any(_party_matches(pred, gp) for a in hits for gp in a["parties"])
+            yes = any(party_matches(pred, gp) for a in hits for gp in a["parties"])
             out.append((feats, "yes" if yes else "no"))
     return out
 
