@@ -3,11 +3,12 @@
 Stages, top-down (STYLE: one place names them):
   1. ingest   — decode bytes, Unicode NFC, spaces and zero-width cleanup   (pipeline.ingest)
   2. clean    — strip page furniture; title, authors, site, printed time    (pipeline.clean)
-  3. extract  — a cheap first pass (a trigger near a document word, on the folded text)
-                decides whether the article needs the expensive stages; if so:
-     segment  — sentences; words/POS/NER lazily per sentence                (pipeline.segment)
-     extract  — events, parties, people (extractors.*), each a layer
-  5. assemble — agreements from the layers                                   (pipeline.assemble)
+  3. extract  — a cheap first pass (a signing verb in form, on the folded text) decides
+                whether the article needs the expensive stages; if so:
+     segment  — sentences; words/POS lazily, once per sentence               (pipeline.segment)
+     extract  — signing mentions suggested and decided by the mention model, then
+                parties, people (extractors.*), each a layer
+  5. assemble — agreements from the layers; party, date and venue models     (pipeline.assemble)
   6. emit     — the pydantic record                                          (pipeline.records)
 
 Every stage runs inside a guard: an exception becomes an error entry (stage, type,
@@ -116,7 +117,7 @@ def _extract(doc: Document) -> None:
 
 
 # The dev set's largest article sends 15 sentences / 2,300 characters to word segmentation
-# and NER; these limits are several times that.
+# and tagging; these limits are several times that.
 MAX_ANALYZED_SENTENCES = 40
 MAX_ANALYZED_CHARS = 12_000
 TIME_BUDGET_S = 60.0  # per article; 0 disables; the KYKET_TIME_BUDGET_S environment variable overrides it
