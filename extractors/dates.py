@@ -142,6 +142,20 @@ def _report_verbs() -> regex.Pattern[str]:
     return regex.compile(r"(?<!\p{L})(?:" + "|".join(regex.escape(w) for w in words) + r")(?!\p{L})")
 
 
+def article_dates(doc) -> list[DateMention]:
+    """Every date mention of a Document's text, found once per article (cached on it)."""
+    if "_dates" not in doc.meta:
+        doc.meta["_dates"] = extract_dates(doc.folded)
+    return doc.meta["_dates"]
+
+
+def latest_year(doc) -> int | None:
+    """The year of the latest full date the article prints (news is written about its
+    present; bare years — "tầm nhìn đến năm 2030" — are plans, not the present)."""
+    years = [d.year for d in article_dates(doc) if d.year and d.day]
+    return max(years) if years else None
+
+
 def dates_a_report(folded: str, date_end: int, trigger_start: int) -> bool:
     """The date heads a reporting verb that comes before the signing trigger."""
     return date_end < trigger_start and bool(_report_verbs().search(folded, date_end, trigger_start))

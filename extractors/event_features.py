@@ -23,6 +23,9 @@ _YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?!\d)")
 _MONEY = regex.compile(r"(?<!\p{L})(?:tỷ|triệu|nghìn)\s+(?:usd|đồng|euro|bảng|yên|nhân dân tệ)|\$\s*\d")
 
 WINDOW = 6
+_CUE_WORDS = [(w, regex.compile(r"(?<!\p{L})" + regex.escape(w) + r"(?!\p{L})"))
+              for w in ("giữa", "với", "và", "cùng", "hai bên", "các bên", "đã", "vừa", "sẽ", "được", "lễ",
+                        "chứng kiến", "dự kiến", "từng", "trước đó", "cho biết", "theo")]
 REACH = 300
 
 
@@ -107,12 +110,10 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
         if left_hits and right_hits and regex.search(r"(?<!\p{L})(?:với|và)\s", folded[trig[1]:right_hits[0]]):
             f[f"{kind}_before_with_{kind}_after"] = 1.0
     before, after = folded[s:trig[0]], folded[trig[1]:e]
-    for w in ("giữa", "với", "và", "cùng", "hai bên", "các bên", "đã", "vừa", "sẽ", "được", "lễ", "chứng kiến",
-              "dự kiến", "từng", "trước đó", "cho biết", "theo"):
-        pat = r"(?<!\p{L})" + regex.escape(w) + r"(?!\p{L})"
-        if regex.search(pat, before):
+    for w, pat in _CUE_WORDS:
+        if pat.search(before):
             f[f"before:{w}"] = 1.0
-        if regex.search(pat, after):
+        if pat.search(after):
             f[f"after:{w}"] = 1.0
     if _MONEY.search(folded, s, e):
         f["money"] = 1.0

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import regex
 
+from extractors.dates import latest_year
 from extractors.event_features import mention_features
 from extractors.lexicons import load
 from pipeline import models
@@ -130,20 +131,14 @@ def _pub_year(doc: Document) -> int | None:
     """The article's year: its publication date's, else the latest year of a full date it
     prints (news is written about its present)."""
     y = (doc.published_at or "")[:4]
-    if y.isdigit():
-        return int(y)
-    if "_latest_year" not in doc.meta:
-        from extractors.dates import extract_dates
-
-        years = [d.year for d in extract_dates(doc.folded) if d.year and d.day]
-        doc.meta["_latest_year"] = max(years) if years else None
-    return doc.meta["_latest_year"]
+    return int(y) if y.isdigit() else latest_year(doc)
 
 
 _BETWEEN = regex.compile(r"(?<!\p{L})giữa(?!\p{L})")
 _LISTED = regex.compile(r"[\s\-–—•+*]*(?:\d{1,2}[.)/]\s*|[a-zđ][.)]\s+)?")
 
 
+_COLON_END = regex.compile(r":\s*$")
 _ITEM_START = regex.compile(r"[;:]|(?<!\p{L})gồm(?:\s+có)?(?!\p{L})")
 
 
@@ -190,7 +185,7 @@ def _listed_documents(doc: Document, sentences: list, first_trigger: int) -> lis
             lead = f[max(0, a - 3):a]
             info = {"tid": "trig.listed", "doc_type": typ, "doc_span": span, "listed": True, "cue": "signed",
                     "sentence_index": k, "pub_year": _pub_year(doc), "clause": (a, b),
-                    "lead_colon": ":" in lead or bool(regex.search(r":\s*$", f[max(0, a - 400):a])),
+                    "lead_colon": ":" in lead or bool(_COLON_END.search(f, max(0, a - 400), a)),
                     "in_sentence_list": a > sent.start}
             mention = EventMention(span, (sent.start, sent.end), (a, b), typ, prio, span, "signed", False, False,
                                    "trig.listed", {"info": info})

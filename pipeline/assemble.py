@@ -127,7 +127,7 @@ def _value_of(doc: Document, d) -> tuple[str | None, str]:
     year the article prints for that day elsewhere ("hôm 05/02/2017")."""
     value, ysrc = _resolve(d, doc)
     if value is not None and d.year is None and d.day:
-        year = dates_x.year_in_text(doc.folded, d.day, d.month, _doc_dates(doc))
+        year = dates_x.year_in_text(doc.folded, d.day, d.month, dates_x.article_dates(doc))
         if year:
             value, ysrc = f"{year:04d}-{d.month:02d}-{d.day:02d}", "text"
     return value, ysrc
@@ -140,7 +140,7 @@ def date_candidates(doc: Document, where: list[tuple[tuple[int, int], int]]) -> 
     starts = [x.start for x in sents]
     (anchor, trig), settings = where[0], {x for x, _t in where[1:]}
     anchor_k = starts.index(anchor[0]) if anchor[0] in starts else 0
-    mentions = _doc_dates(doc)[:60]
+    mentions = dates_x.article_dates(doc)[:60]
     out, first = [], True
     for d in mentions:
         value, ysrc = _value_of(doc, d)
@@ -235,13 +235,6 @@ def _date_for(doc: Document, where: list[tuple[tuple[int, int], int]]) -> DateVa
 _YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?!\d)")
 
 
-def _doc_dates(doc: Document) -> list:
-    """Every date mention of the article, found once per article."""
-    if "_dates" not in doc.meta:
-        doc.meta["_dates"] = dates_x.extract_dates(doc.folded)
-    return doc.meta["_dates"]
-
-
 def _article_year(doc: Document) -> int | None:
     """The article's own year: its publication date, else the year of the latest full date
     the text prints (news is written about its present; earlier dates are background). Bare
@@ -252,8 +245,7 @@ def _article_year(doc: Document) -> int | None:
     partial = _pub_year_month(doc)  # "2023-07" or "2023"
     if partial:
         return partial[0]
-    years = [d.year for d in _doc_dates(doc) if d.year and d.day]
-    return max(years) if years else None
+    return dates_x.latest_year(doc)
 
 
 def _status(doc: Document, g: Group, date: DateValue | None) -> str:

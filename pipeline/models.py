@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from pipeline import config
+
 MODEL_DIR = Path(__file__).resolve().parents[1] / "extractors" / "models"
 
 
@@ -112,9 +114,7 @@ _OVERRIDE: contextvars.ContextVar[dict[str, LinearModel | None] | None] = contex
 def get(name: str) -> LinearModel | None:
     """The model `name`: the one `use` set for this block, else the shipped file (None when
     no model of that name ships: callers fall back to their rules)."""
-    from pipeline.config import DISABLED
-
-    if f"{name}.model" in DISABLED:
+    if f"{name}.model" in config.DISABLED:
         return None
     over = _OVERRIDE.get()
     if over is not None and name in over:

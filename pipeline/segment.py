@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import regex
 
+from pipeline import config
 from pipeline.document import Document, Span
 
 
@@ -58,9 +59,7 @@ def _tag(text: str) -> list[tuple]:
     """(word, POS, chunk, NER) rows for one sentence: underthesea's `ner` (word segmentation,
     POS, chunking and CRF NER) when the NER component is on, else `pos_tag` alone (word
     segmentation and POS, a third of the cost) with empty chunk and NER tags."""
-    from pipeline.config import DISABLED
-
-    if "parties.ner" not in DISABLED:
+    if "parties.ner" not in config.DISABLED:
         return _ner()(text)
     return [(w, p, "O", "O") for w, p in _pos_tag()(text)]
 
