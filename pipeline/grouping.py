@@ -317,8 +317,9 @@ def group_mentions(doc: Document, events: list[Span]) -> list[Group]:
     groups: list[Group] = []
     pending_weak: list[Span] = []
     summaries: list[tuple[Span, set[str]]] = []
+    found: dict[int, list[Span]] = {}  # the parties of each mention, found once
     for ev in events:
-        ps = mention_parties(doc, ev)
+        ps = found[id(ev)] = mention_parties(doc, ev)
         if len(ps) < 2:
             target = groups[-1] if groups else None
             if target is not None:
@@ -350,7 +351,7 @@ def group_mentions(doc: Document, events: list[Span]) -> list[Group]:
             into.weak.append(ev)
         else:
             g = Group(mentions=[ev])
-            _add_parties(g, mention_parties(doc, ev))
+            _add_parties(g, found[id(ev)])
             groups.append(g)
     groups.sort(key=lambda g: g.mentions[0].start)
     # a later mention can show that two earlier groups are one signing
@@ -382,7 +383,7 @@ def group_mentions(doc: Document, events: list[Span]) -> list[Group]:
             # the mention the model is surest of leads it, with the parties that were found
             best = max(pending_weak, key=lambda ev: ev.value.extras.get("p", 0.0))
             represented, g.parties = g.parties, []
-            _add_parties(g, mention_parties(doc, best))
+            _add_parties(g, found[id(best)])
             _add_parties(g, represented)
             pending_weak = [best] + [ev for ev in pending_weak if ev is not best]
         g.mentions.append(pending_weak[0])
