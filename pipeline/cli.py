@@ -167,6 +167,10 @@ def _cmd_eval(args) -> int:
         if args.cv < 2:
             print("kyket eval: --cv needs at least 2 folds", file=sys.stderr)
             return 2
+        problem = _labelled_problem(args.gold, args.articles)
+        if problem:
+            print(f"kyket eval: {problem}", file=sys.stderr)
+            return 2
         disabled = [n.removesuffix(".model") for n in DISABLED if n.endswith(".model")]
         records, golds = cross_validate(Path(args.gold), Path(args.articles), args.cv, disabled=disabled)
         if only is not None:
@@ -182,14 +186,30 @@ def _cmd_eval(args) -> int:
     return 0
 
 
+def _labelled_problem(gold: str, articles: str) -> str | None:
+    """Why a gold/articles pair cannot train models, or None: both folders, gold files, and
+    articles with those ids."""
+    from pipeline.evaluate import load_golds
+
+    for d in (gold, articles):
+        if not Path(d).is_dir():
+            return f"{d} is not a folder (give the labelled gold and articles folders)"
+    golds = load_golds(Path(gold))
+    if not golds:
+        return f"{gold} holds no gold files (*.json, one per article, as ../shared/dev/GUIDELINES.md describes)"
+    if not any((Path(articles) / f"{a}.txt").exists() for a in golds):
+        return f"no article of {gold} is in {articles} (articles are matched to gold files by file name)"
+    return None
+
+
 def _cmd_train(args) -> int:
     from pipeline import models
     from pipeline.train import train
 
-    for d in (args.gold, args.articles):
-        if not Path(d).is_dir():
-            print(f"kyket train: {d} is not a folder (give the labelled gold and articles folders)", file=sys.stderr)
-            return 2
+    problem = _labelled_problem(args.gold, args.articles)
+    if problem:
+        print(f"kyket train: {problem}", file=sys.stderr)
+        return 2
     out = Path(args.out) if args.out else models.MODEL_DIR
     fitted = train(Path(args.gold), Path(args.articles), out)
     for m in fitted.values():

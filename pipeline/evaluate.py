@@ -196,8 +196,13 @@ def score(records: dict[str, ArticleRecord], golds: dict[str, dict]) -> dict:
     return out
 
 
+def load_golds(gold_dir: Path) -> dict[str, dict]:
+    """Gold files by article id (file stem)."""
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))}
+
+
 def evaluate(gold_dir: Path, articles_dir: Path, only: set[str] | None = None) -> dict:
-    golds = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(gold_dir.glob("*.json"))}
+    golds = load_golds(gold_dir)
     if only is not None:
         golds = {a: g for a, g in golds.items() if a in only}
     records = {}

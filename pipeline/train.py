@@ -6,29 +6,28 @@ Each trained part names how to read its examples from one prepared article and i
 into K folds, retrains every part on K-1 of them and runs the whole pipeline on the held-out
 fold with those models; the pooled records are scored like `kyket eval`.
 
-Labels come from the gold files (../shared/dev/gold, GUIDELINES.md) plus any stand-off
-annotations given with `--extra` (JSON lines of article id, offsets and labels; no text).
+Labels come from the gold files (../shared/dev/gold, GUIDELINES.md).
 """
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from extractors import events as events_x
+from extractors.parties import extract_orgs
+from extractors.people import extract_people
 from pipeline import models
+from pipeline.assemble import _settings, date_candidates, location_candidates
 from pipeline.document import Document
+from pipeline.evaluate import load_golds, party_matches, word_f1
+from pipeline.grouping import party_candidates
 from pipeline.ingest import RawArticle, read_articles
 from pipeline.runner import prepare_document, process_article
 from pipeline.textnorm import fold
 
 Example = tuple[dict[str, float], str]
-
-
-def load_golds(gold_dir: Path) -> dict[str, dict]:
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))}
 
 
 def _evidence_spans(text: str, gold: dict) -> list[tuple[int, int, dict]]:
@@ -85,7 +84,6 @@ def _date_matches(pred: str | None, gold: str | None) -> bool:
 def _signed_settings(doc: Document, gold: dict):
     """(gold agreement, where) for each signed gold agreement: the setting its evidence
     sentence gives, as the assemble stage reads it for a mention there."""
-    from pipeline.assemble import _settings
 
     cands = events_x.candidates(doc)
     for a0, a1, a in _evidence_spans(doc.text, gold):
@@ -103,7 +101,6 @@ def _signed_settings(doc: Document, gold: dict):
 def date_examples(doc: Document, gold: dict) -> list[Example]:
     """Every date of the article against each signed gold agreement: `yes` for the dates
     whose value is the gold date (all `no` when the gold has none)."""
-    from pipeline.assemble import date_candidates
 
     return [(feats, "yes" if _date_matches(value, a.get("date")) else "no")
             for a, where in _signed_settings(doc, gold)
@@ -113,8 +110,6 @@ def date_examples(doc: Document, gold: dict) -> list[Example]:
 def location_examples(doc: Document, gold: dict) -> list[Example]:
     """Every "tại X" of the article against each signed gold agreement: `yes` when it is the
     gold location by the scorer's rule (word F1 ≥ 0.6)."""
-    from pipeline.assemble import location_candidates
-    from pipeline.evaluate import word_f1
 
     return [(feats, "yes" if a.get("location") and word_f1(sp.value, a["location"]) >= 0.6 else "no")
             for a, where in _signed_settings(doc, gold)
@@ -124,10 +119,6 @@ def location_examples(doc: Document, gold: dict) -> list[Example]:
 def party_examples(doc: Document, gold: dict) -> list[Example]:
     """The organisation candidates of each mention whose sentence holds a gold agreement's
     evidence: `yes` when the candidate is one of that agreement's parties."""
-    from extractors.parties import extract_orgs
-    from extractors.people import extract_people
-    from pipeline.evaluate import party_matches
-    from pipeline.grouping import party_candidates
 
     spans = [(a0, a1, a) for a0, a1, a in _evidence_spans(doc.text, gold) if not a.get("optional") and a.get("parties")]
     if not spans:
@@ -176,8 +167,8 @@ def collect(raws: Iterable[RawArticle], golds: dict[str, dict]) -> dict[str, dic
             continue
         try:
             doc = prepare_document(raw)
-        except Exception:  # noqa: BLE001 — an unreadable article gives no examples
-            continue
+        except Exception as exc:  # noqa: BLE001 — named with its article, then stop
+            raise ValueError(f"labelled article {raw.article_id} cannot be read for training: {exc}") from exc
         out[raw.article_id] = {t.name: t.examples(doc, gold) for t in TRAINERS}
     return out
 

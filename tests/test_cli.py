@@ -263,3 +263,17 @@ def test_python_api(tmp_path):
     with pytest.raises(kyket.InputError, match="input not found"):
         kyket.run([RAW, tmp_path / "missing"], tmp_path / "out2")
     assert not (tmp_path / "out2").exists()
+
+
+def test_train_and_cv_refuse_folders_without_labelled_articles(capsys, tmp_path):
+    gold, arts = tmp_path / "gold", tmp_path / "articles"
+    gold.mkdir()
+    arts.mkdir()
+    out = tmp_path / "models"
+    rc, err = _cli(capsys, "train", "--gold", str(gold), "--articles", str(arts), "--out", str(out))
+    assert rc == 2 and "holds no gold files" in _one_line(err) and not out.exists()
+    (gold / "a1.json").write_text('{"agreements": []}', encoding="utf-8")
+    rc, err = _cli(capsys, "eval", "--gold", str(gold), "--articles", str(arts), "--cv", "5")
+    assert rc == 2 and "no article of" in _one_line(err)
+    rc, err = _cli(capsys, "train", "--gold", str(tmp_path / "nope"), "--articles", str(arts))
+    assert rc == 2 and "is not a folder" in _one_line(err)

@@ -58,8 +58,9 @@ def test_shipped_models_are_small_and_load():
 
 @pytest.fixture(scope="module")
 def dev_examples():
+    from pipeline.evaluate import load_golds
     from pipeline.ingest import read_articles
-    from pipeline.train import collect, load_golds
+    from pipeline.train import collect
 
     golds = load_golds(SHARED / "dev" / "gold")
     return collect(read_articles([SHARED / "dev" / "articles"]), golds)
