@@ -23,6 +23,8 @@ import threading
 import time
 from pathlib import Path
 
+import regex
+
 from pipeline.batch import run_batch
 from pipeline.engines import default_workers
 from pipeline.ingest import open_text
@@ -105,7 +107,7 @@ def plain_underthesea(texts: list[str]) -> float:
     return time.perf_counter() - t
 
 
-_FLOOR_REGEX = __import__("regex").compile(r"(?i)(?<!\p{L})k[ýí]\s+kết(?!\p{L})")
+_FLOOR_REGEX = regex.compile(r"(?i)(?<!\p{L})k[ýí]\s+kết(?!\p{L})")
 
 
 def floor_pass(path: Path) -> float:
