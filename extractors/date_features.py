@@ -24,13 +24,26 @@ def _rel(k: int) -> str:
     return "+1" if k == 1 else ("+2..3" if k <= 3 else ">3")
 
 
-def date_features(folded: str, d: DateMention, d_sent: int, sent_end: int, anchor_sent: int, trig: int,
-                  setting: bool, first_date: bool, n_dates: int) -> dict[str, float]:
+_RECENT = regex.compile(r"(?<!\p{L})(?:vừa|mới đây|mới|gần đây|trước đó|hôm qua)(?!\p{L})")
+_SIGNING = regex.compile(r"(?<!\p{L})(?:ký|kí)(?!\p{L})")
+
+
+def date_features(folded: str, d: DateMention, d_sent: int, sent_start: int, sent_end: int, anchor_sent: int,
+                  anchor_start: int, trig: int, setting: bool, first_date: bool, n_dates: int) -> dict[str, float]:
     """`d_sent`/`anchor_sent`: sentence indexes of the date and of the signing's first
-    mention; `trig`: the trigger's offset; `setting`: the date's sentence is one the
-    signing refers back to; `sent_end`: end of the date's sentence."""
+    mention (`anchor_start`: where that sentence starts); `trig`: the trigger's offset;
+    `setting`: the date's sentence is one the signing refers back to; `sent_start`/`sent_end`:
+    the date's sentence. Conjunctions say how far a date lies from a signing told as recent
+    ("vừa ký") and whether the date's own sentence tells of a signing."""
     k = d_sent - anchor_sent
-    f = {"bias": 1.0, f"rel={_rel(k)}": 1.0}
+    rel = _rel(k)
+    f = {"bias": 1.0, f"rel={rel}": 1.0}
+    if _RECENT.search(folded, anchor_start, trig):
+        f[f"recent:rel={rel}"] = 1.0
+    if k != 0:
+        f[f"signs:{bool(_SIGNING.search(folded, sent_start, sent_end))}:rel={rel}"] = 1.0
+    if d_sent <= 1:
+        f[f"lead{d_sent}:rel={rel}"] = 1.0
     if k == 0:
         side = "before" if d.end <= trig else "after"
         gap = abs(trig - d.end) if side == "before" else abs(d.start - trig)

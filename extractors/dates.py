@@ -6,6 +6,7 @@ partial ("--03-06"). Today's date is never used.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
@@ -154,6 +155,53 @@ def latest_year(doc) -> int | None:
     present; bare years — "tầm nhìn đến năm 2030" — are plans, not the present)."""
     years = [d.year for d in article_dates(doc) if d.year and d.day]
     return max(years) if years else None
+
+
+_BARE_YEAR = regex.compile(r"(?<![\p{N}/.-])((?:19|20)\d{2})(?!\p{N})")
+# a year after these words is a plan's horizon or a range's end, not the article's present
+_PLAN_BEFORE = regex.compile(r"(?:đến|tới|tầm nhìn|giai đoạn|trước|sau|từ|-|–)\s*(?:năm\s*)?$")
+
+
+def year_mentions(doc) -> list[tuple[int, int]]:
+    """(offset, year) of every year the article prints: in its dates ("tháng 2-2013",
+    "16.08.2008") and alone ("năm 2013"), in text order, found once per article."""
+    if "_years" not in doc.meta:
+        dated = [(d.start, d.end, d.year) for d in article_dates(doc) if d.year]
+        bare = [(m.start(1), int(m.group(1))) for m in _BARE_YEAR.finditer(doc.folded)
+                if not any(s <= m.start(1) < e for s, e, _y in dated)]
+        doc.meta["_years"] = sorted([(s, y) for s, _e, y in dated] + bare)
+    return doc.meta["_years"]
+
+
+def years_between(doc, start: int, end: int) -> list[int]:
+    """The years the article prints between two offsets."""
+    ys = year_mentions(doc)
+    i = bisect.bisect_left(ys, (start, 0))
+    out = []
+    while i < len(ys) and ys[i][0] < end:
+        out.append(ys[i][1])
+        i += 1
+    return out
+
+
+def present_year(doc) -> int | None:
+    """The article's present as the years it prints suggest, for a day told without a year:
+    the latest full date, else the latest month of a year ("tháng 1/2017"), else the latest
+    year named most often (at least twice) outside plans and ranges ("Xuân Đinh Dậu 2017",
+    not "đến năm 2030"); ties go to the later year."""
+    years = latest_year(doc)
+    if years:
+        return years
+    months = [d.year for d in article_dates(doc) if d.year and d.month]
+    if months:
+        return max(months)
+    folded = doc.folded
+    bare = [int(m.group(1)) for m in _BARE_YEAR.finditer(folded)
+            if not _PLAN_BEFORE.search(folded, max(0, m.start() - 20), m.start())]
+    if not bare:
+        return None
+    count, year = max((bare.count(y), y) for y in set(bare))
+    return year if count >= 2 else None
 
 
 def dates_a_report(folded: str, date_end: int, trigger_start: int) -> bool:

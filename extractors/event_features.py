@@ -19,7 +19,6 @@ from pipeline.textnorm import fold
 
 _WORD = regex.compile(r"\p{L}+|\d+")
 _CAP = regex.compile(r"(?<![\p{L}\d])(?:\p{Lu}[\p{L}\d&.-]*|[A-Z0-9]{2,})")
-_YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?!\d)")
 _MONEY = regex.compile(r"(?<!\p{L})(?:tỷ|triệu|nghìn)\s+(?:usd|đồng|euro|bảng|yên|nhân dân tệ)|\$\s*\d")
 
 WINDOW = 6
@@ -121,10 +120,15 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
         f["quote_after"] = 1.0
     idx = info.get("sentence_index", 99)
     f[f"sent={_bucket(idx, (0, 1, 3, 8))}"] = 1.0
+    # a signing the headline tells of is the article's news; one told only further down, in an
+    # article whose headline is about something else, is more often background
+    f[f"title_sign={bool(info.get('title_sign'))}:sent={_bucket(idx, (0, 1, 3, 8))}"] = 1.0
+    if info.get("title_doc"):
+        f["title_doc"] = 1.0
     n_words = len(_WORD.findall(folded, s, e))
     f[f"len={_bucket(n_words, (6, 12, 25, 50))}"] = 1.0
     pub = info.get("pub_year")
-    years = [int(y) for y in _YEAR.findall(folded, s, e)]
+    years = [y for at, y in info.get("years", ()) if s <= at < e]
     if years and pub:
         if max(years) < pub:
             f["year<pub"] = 1.0
@@ -132,6 +136,8 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
             f["year=pub"] = 1.0
         else:
             f["year>pub"] = 1.0
+        if min(years) < pub:
+            f["some_year<pub"] = 1.0
     elif years:
         f["year"] = 1.0
     return f

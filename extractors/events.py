@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import regex
 
-from extractors.dates import latest_year
+from extractors.dates import present_year, year_mentions
 from extractors.event_features import mention_features
 from extractors.lexicons import load
 from pipeline import models
@@ -128,10 +128,10 @@ def _status_cue(folded: str, clause: tuple[int, int], trig: tuple[int, int]) -> 
 
 
 def _pub_year(doc: Document) -> int | None:
-    """The article's year: its publication date's, else the latest year of a full date it
-    prints (news is written about its present)."""
+    """The article's year: its publication date's, else the year its own dates suggest
+    (news is written about its present)."""
     y = (doc.published_at or "")[:4]
-    return int(y) if y.isdigit() else latest_year(doc)
+    return int(y) if y.isdigit() else present_year(doc)
 
 
 _BETWEEN = regex.compile(r"(?<!\p{L})giữa(?!\p{L})")
@@ -184,7 +184,7 @@ def _listed_documents(doc: Document, sentences: list, first_trigger: int) -> lis
             typ, span, prio = best
             lead = f[max(0, a - 3):a]
             info = {"tid": "trig.listed", "doc_type": typ, "doc_span": span, "listed": True, "cue": "signed",
-                    "sentence_index": k, "pub_year": _pub_year(doc), "clause": (a, b),
+                    "sentence_index": k, "pub_year": _pub_year(doc), "years": year_mentions(doc), "clause": (a, b),
                     "lead_colon": ":" in lead or bool(_COLON_END.search(f, max(0, a - 400), a)),
                     "in_sentence_list": a > sent.start}
             mention = EventMention(span, (sent.start, sent.end), (a, b), typ, prio, span, "signed", False, False,
@@ -209,6 +209,8 @@ def candidates(doc: Document) -> list[Span]:
     personal_sentences: dict[tuple[int, int], bool] = {}
     sentences = doc.layer("sentences")
     pub_year = _pub_year(doc)
+    title = fold(doc.title or "")
+    title_sign = any(pat.search(title) for _tid, pat in lex["triggers"])
     for k, sent in enumerate(sentences):
         s, e = sent.start, sent.end
         seen_end = -1
@@ -252,7 +254,8 @@ def candidates(doc: Document) -> list[Span]:
                     "speech": bool(lex["speech"].search(f, max(s, m.start() - 60), m.start())),
                     "kinship": tid == "trig.ket_nghia" and bool(
                         regex.search(r"(anh em|em|chị em|lễ)\s+$", f[max(s, m.start() - 10):m.start()])),
-                    "sentence_index": k, "pub_year": pub_year, "clause": clause,
+                    "sentence_index": k, "pub_year": pub_year, "years": year_mentions(doc), "clause": clause,
+                    "title_sign": title_sign, "title_doc": bool(dspan) and f[dspan[0]:dspan[1]] in title,
                 }
                 mention = EventMention((m.start(), m.end()), (s, e), clause, typ, prio, dspan, cue,
                                        anaphoric, personal, tid, {"info": info})

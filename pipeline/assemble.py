@@ -150,7 +150,8 @@ def date_candidates(doc: Document, where: list[tuple[tuple[int, int], int]]) -> 
             continue
         k = max(0, bisect.bisect_right(starts, d.start) - 1)
         sent = sents[k] if sents else None
-        feats = date_features(doc.folded, d, k, sent.end if sent else len(doc.text), anchor_k, trig,
+        feats = date_features(doc.folded, d, k, sent.start if sent else 0, sent.end if sent else len(doc.text),
+                              anchor_k, anchor[0], trig,
                               bool(sent and (sent.start, sent.end) in settings), first, len(mentions))
         first = False
         out.append((d, value, ysrc, feats))
@@ -232,9 +233,6 @@ def _date_for(doc: Document, where: list[tuple[tuple[int, int], int]]) -> DateVa
                      part_of_day=pod, year_source=ysrc)
 
 
-_YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?!\d)")
-
-
 def _article_year(doc: Document) -> int | None:
     """The article's own year: its publication date, else the year of the latest full date
     the text prints (news is written about its present; earlier dates are background). Bare
@@ -246,6 +244,19 @@ def _article_year(doc: Document) -> int | None:
     if partial:
         return partial[0]
     return dates_x.latest_year(doc)
+
+
+def _in_present_year(doc: Document, date: DateValue) -> DateValue:
+    """A signing reported as the article's news, dated by day and month only, takes the year
+    the article's other dates suggest (`year_source="article"`)."""
+    year = dates_x.present_year(doc)
+    if not year:
+        return date
+    try:
+        value = dt.date(year, int(date.value[2:4]), int(date.value[5:7])).isoformat()
+    except ValueError:
+        return date
+    return date.model_copy(update={"value": value, "year_source": "article"})
 
 
 def _status(doc: Document, g: Group, date: DateValue | None) -> str:
@@ -267,7 +278,7 @@ def _status(doc: Document, g: Group, date: DateValue | None) -> str:
             status = "referenced"
     if status == "signed" and (not date or not date.value[:4].isdigit()):
         # the clause prints an earlier year before the trigger ("năm 2013 … đã ký"): background
-        years = [int(y) for y in _YEAR.findall(doc.folded, first.clause[0], first.trigger[0])]
+        years = dates_x.years_between(doc, first.clause[0], first.trigger[0])
         if now and years and max(years) < now:
             status = "referenced"
     return status
@@ -417,6 +428,8 @@ def assemble(doc: Document) -> list[Agreement]:
             continue
         evidence = _evidence(doc, first)
         status = _status(doc, g, date)
+        if status == "signed" and date and date.value.startswith("--"):
+            date = _in_present_year(doc, date)
         aid = hashlib.sha1(f"{doc.article_id}|{evidence.start}|{evidence.text}".encode()).hexdigest()[:16]
         conf = min(0.95, 0.5 + 0.1 * min(len(parties), 3) + (0.15 if mtype.doc_type else 0))
         agreements.append(Agreement(

@@ -58,7 +58,7 @@ class DateValue(TextSpan):
     value: str | None = Field(
         description="YYYY-MM-DD, or --MM-DD when the year is unknown, or YYYY-MM / YYYY.")
     part_of_day: PartOfDay | None = None
-    year_source: Literal["text", "published_at", "unknown"] = "unknown"
+    year_source: Literal["text", "published_at", "article", "unknown"] = "unknown"
 
 
 class PeriodValue(_Model):

@@ -121,7 +121,7 @@ TABLES: dict[str, dict] = {
         Col("date", "date", "Signing date as DATE when complete (YYYY-MM-DD), else null."),
         _f("date_text", TextSpan, "text", "The date as written."), *_span("date", "date"),
         _f("part_of_day", DateValue, "part_of_day", "morning | noon | afternoon | evening"),
-        _f("year_source", DateValue, "year_source", "Where the year came from: text | published_at | unknown"),
+        _f("year_source", DateValue, "year_source", "Where the year came from: text | published_at | article (the year the article's other dates suggest) | unknown"),
         _f("location", TextSpan, "text", "Signing place as written after 'tại'."), *_span("location", "location"),
         _f("period_start_year", PeriodValue, "start"), _f("period_end_year", PeriodValue, "end"),
         _f("period_text", PeriodValue, "text", "The period as written."), *_span("period", "period"),
