@@ -61,6 +61,8 @@ def extract_people(doc: Document, sent: Span) -> list[Span]:
     for k, t in enumerate(toks):
         if any(o.start < t.end and t.start < o.end for o in orgs):
             continue  # "Tổng Giám đốc Thông Tấn Xã Việt Nam": the words name the organisation
+        if any(p.start <= t.start < p.end for p in out):
+            continue  # a word of a name already taken whole
         if not t.text[:1].isupper() or t.pos not in ("Np", "N") or is_place(t) or sum(c.isupper() for c in t.text) > len(t.text.split()) + 1 \
                 or all(c.isupper() for c in t.text if c.isalpha()):
             continue
@@ -97,10 +99,55 @@ def extract_people(doc: Document, sent: Span) -> list[Span]:
             continue
         if not (is_person_name(t) or t.pos == "Np" or hon):
             continue
-        out.append(Span(t.start, t.end, "person", "people.rule", Person(t.text, title, tspan)))
+        s0, e0 = _name_extent(doc, toks, k, orgs)
+        if tspan and tspan[1] > s0:  # the name took back words the title scan had taken
+            tspan = (tspan[0], s0)
+            title = doc.text[tspan[0]:tspan[1]].strip(" ,-–") or None
+            tspan = (tspan[0], tspan[0] + len(doc.text[tspan[0]:tspan[1]].rstrip(" ,-–"))) if title else None
+        out.append(Span(s0, e0, "person", "people.rule", Person(doc.text[s0:e0], title, tspan)))
     if "people.matcher" not in DISABLED:
         out.extend(_matched_people(doc, sent, out, orgs))
     return out
+
+
+# lower-case particles inside foreign names ("Mohammed bin Abdulrahman", "Ursula von der Leyen")
+_PARTICLES = {"bin", "bint", "al", "el", "de", "del", "da", "dos", "van", "von", "der", "den", "le", "la", "di"}
+
+
+def _name_part(doc: Document, toks: list, j: int, orgs: list[Span]) -> bool:
+    """Token j can continue a person's name: capitalised, not a place, title or organisation."""
+    t = toks[j]
+    return (t.text[:1].isupper() and t.pos != "CH" and not is_place(t)
+            and not any(o.start < t.end and t.start < o.end for o in orgs)
+            and _title_at(doc.folded, t.start) is None and not _honorific_before(doc.folded, t, t.start))
+
+
+def _name_extent(doc: Document, toks: list, k: int, orgs: list[Span]) -> tuple[int, int]:
+    """The whole name around token k: the word segmenter splits foreign names ("Choi" + "Young
+    Gyo", "Robert H." + "McCooey Jr"), so adjacent capitalised words (and the particles
+    between them) that are not places, titles or organisations join it; at most four words
+    on either side."""
+    def adjacent(a, b) -> bool:
+        return not doc.text[toks[a].end:toks[b].start].strip()
+    lo = hi = k
+    while hi + 1 < len(toks) and hi - k < 4 and adjacent(hi, hi + 1):
+        if _name_part(doc, toks, hi + 1, orgs):
+            hi += 1
+        elif (fold(toks[hi + 1].text) in _PARTICLES and hi + 2 < len(toks) and adjacent(hi + 1, hi + 2)
+              and _name_part(doc, toks, hi + 2, orgs)):
+            hi += 2
+        else:
+            break
+    while lo > 0 and k - lo < 4 and adjacent(lo - 1, lo) and toks[lo - 1].pos == "Np" and _name_part(doc, toks, lo - 1, orgs):
+        lo -= 1
+    start, end = toks[lo].start, toks[hi].end
+    # a country the segmenter glued to the name ("Tổng thống Belarus Lukashenko") is not part of it
+    words = list(regex.finditer(r"\S+", doc.text[start:end]))
+    for n in (2, 1):
+        if len(words) > n and is_place_name(" ".join(w.group() for w in words[:n])):
+            start += words[n].start()
+            break
+    return start, end
 
 
 def _matched_people(doc: Document, sent: Span, found: list[Span], orgs: list[Span]) -> list[Span]:

@@ -59,3 +59,21 @@ def test_organisations_are_not_people(text, not_a_name, person):
     names = [p.value.name for p in people]
     assert not_a_name not in names
     assert person in names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Ông Choi Young Gyo, Chủ tịch Tập đoàn Hyosung và ông Nguyễn Văn Trình đã ký kết biên bản ghi nhớ.",
+     "Choi Young Gyo"),
+    ("Ông Robert H. McCooey Jr, Phó Chủ tịch Sàn chứng khoán NASDAQ đã ký kết Bản ghi nhớ với VNG.",
+     "Robert H. McCooey Jr"),
+    ("Ngoại trưởng Qatar Sheikh Mohammed bin Abdulrahman Al Thani đã ký bản ghi nhớ với Mỹ.",
+     "Sheikh Mohammed bin Abdulrahman Al Thani"),
+    ("Tổng thống Belarus Lukashenko đã ký Tuyên bố chung với Việt Nam.", "Lukashenko"),
+])
+def test_a_foreign_name_split_by_the_segmenter_is_whole_and_without_its_country(text, name):
+    doc, people = _people(text)
+    names = [p.value.name for p in people]
+    assert name in names, names
+    p = next(p for p in people if p.value.name == name)
+    assert doc.text[p.start:p.end] == name
+    assert not any(n != name and (n in name or name in n) for n in names)
