@@ -159,6 +159,7 @@ def latest_year(doc) -> int | None:
 
 _BARE_YEAR = regex.compile(r"(?<![\p{N}/.-])((?:19|20)\d{2})(?!\p{N})")
 # a year after these words is a plan's horizon or a range's end, not the article's present
+_RANGE_AFTER = regex.compile(r"\s*(?:-|–|đến)\s*\d")
 _PLAN_BEFORE = regex.compile(r"(?:đến|tới|tầm nhìn|giai đoạn|trước|sau|từ|-|–)\s*(?:năm\s*)?$")
 
 
@@ -202,6 +203,23 @@ def present_year(doc) -> int | None:
         return None
     count, year = max((bare.count(y), y) for y in set(bare))
     return year if count >= 2 else None
+
+
+def year_near(doc, spans: list[tuple[int, int]]) -> int | None:
+    """The year printed most often (ties: the later) inside `spans` — a signing's sentences and
+    the article's lead — outside plans and ranges ("đến năm 2030", "giai đoạn 2019-2022")."""
+    folded, ys, years = doc.folded, year_mentions(doc), []
+    for s, e in spans:
+        i = bisect.bisect_left(ys, (s, 0))
+        while i < len(ys) and ys[i][0] < e:
+            at, y = ys[i]
+            if not _PLAN_BEFORE.search(folded, max(0, at - 20), at) \
+                    and not _RANGE_AFTER.match(folded, at + 4, min(len(folded), at + 12)):
+                years.append(y)
+            i += 1
+    if not years:
+        return None
+    return max((years.count(y), y) for y in set(years))[1]
 
 
 def dates_a_report(folded: str, date_end: int, trigger_start: int) -> bool:

@@ -48,6 +48,12 @@ def _title_at(folded: str, pos: int) -> str | None:
     return None
 
 
+def _honorific_at(folded: str, pos: int) -> bool:
+    """An honorific or degree opens at `pos` ("PGS.TS", "Ông")."""
+    return any(folded.startswith(h, pos) and (pos + len(h) >= len(folded) or not folded[pos + len(h)].isalpha())
+               for h in _lex()[1])
+
+
 def _honorific_before(folded: str, tok: Token, sent_start: int) -> bool:
     before = folded[max(sent_start, tok.start - 12):tok.start].rstrip()
     return any(before.endswith(h) and (len(before) == len(h) or not before[-len(h) - 1].isalpha()) for h in _lex()[1])
@@ -100,7 +106,7 @@ def extract_people(doc: Document, sent: Span) -> list[Span]:
         if not (is_person_name(t) or t.pos == "Np" or hon):
             continue
         s0, e0 = _name_extent(doc, toks, k, orgs)
-        if tspan and tspan[1] > s0:  # the name took back words the title scan had taken
+        if tspan and tspan[0] < s0 < tspan[1]:  # the name took back words the title scan had taken
             tspan = (tspan[0], s0)
             title = doc.text[tspan[0]:tspan[1]].strip(" ,-–") or None
             tspan = (tspan[0], tspan[0] + len(doc.text[tspan[0]:tspan[1]].rstrip(" ,-–"))) if title else None
@@ -119,7 +125,7 @@ def _name_part(doc: Document, toks: list, j: int, orgs: list[Span]) -> bool:
     t = toks[j]
     return (t.text[:1].isupper() and t.pos != "CH" and not is_place(t)
             and not any(o.start < t.end and t.start < o.end for o in orgs)
-            and _title_at(doc.folded, t.start) is None and not _honorific_before(doc.folded, t, t.start))
+            and _title_at(doc.folded, t.start) is None and not _honorific_at(doc.folded, t.start))
 
 
 def _name_extent(doc: Document, toks: list, k: int, orgs: list[Span]) -> tuple[int, int]:

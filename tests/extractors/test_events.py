@@ -17,6 +17,7 @@ def _mentions(text):
     "Việc nên làm: Cúng tế, động thổ, sửa kho, khai trương, ký kết, giao dịch, nạp tài.",
     "Sinh viên ở ký túc xá của trường.",
     "Có mỗi thằng em kết nghĩa mà không chịu cho ăn.",
+    "Chủ tịch UBND tỉnh vừa ký Kết luận số 09/KL-UBND về nội dung thanh tra.",
 ])
 def test_other_senses_of_ky_are_not_signings(text):
     assert _mentions(text) == []
