@@ -9,13 +9,14 @@ overlap and are compared word by word, so a one-word edit shows as that word.
 from __future__ import annotations
 
 import difflib
+import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import regex
 
-from pipeline.tables import iter_records, read_record_at
+from pipeline.tables import iter_records
 from pipeline.textnorm import name_key
 
 FIELDS = ("status", "type", "title", "date", "location", "period", "parties", "signatories", "clauses")
@@ -276,26 +277,29 @@ def diff_records(old: dict[str, dict], new: dict[str, dict]) -> dict:
 def iter_file_diff(old_path: str | Path, new_path: str | Path, summary: Summary) -> Iterator[tuple[dict, dict | None, dict | None]]:
     """(report entry, old record, new record) of every article, in the new file's order then
     the old-only ones, reading both files as streams: memory holds the old file's index (id →
-    byte offset), not its records. Both files are checked whole before the first entry."""
-    index = {rec["article_id"]: (off, n) for off, n, rec in iter_records(old_path, offsets=True)}
+    byte offset, some 100 bytes an article), not its records. Both files are checked whole
+    before the first entry."""
+    index = {rec["article_id"]: off for off, _n, rec in iter_records(old_path, offsets=True)}
     for _ in iter_records(new_path):
         pass
-    seen: set[str] = set()
     with open(old_path, "rb") as fh:
-        for _off, _n, b in iter_records(new_path, offsets=True):
+
+        def old_record(off: int) -> dict:
+            fh.seek(off)
+            return json.loads(fh.readline())
+
+        for b in iter_records(new_path):
             aid = b["article_id"]
-            seen.add(aid)
-            at = index.get(aid)
-            a = read_record_at(fh, *at) if at else None
+            off = index.pop(aid, None)  # what is left at the end is only in the old file
+            a = old_record(off) if off is not None else None
             art = diff_article(aid, a, b)
             summary.add(art)
             yield art, a, b
-        for aid, at in index.items():
-            if aid not in seen:
-                a = read_record_at(fh, *at)
-                art = diff_article(aid, a, None)
-                summary.add(art)
-                yield art, a, None
+        for aid, off in index.items():
+            a = old_record(off)
+            art = diff_article(aid, a, None)
+            summary.add(art)
+            yield art, a, None
 
 
 def has_changes(report: dict) -> bool:
