@@ -209,35 +209,42 @@ def test_verdicts_are_checked_exported_and_become_gold(run, tmp_path):
 def test_verdicts_teach_the_models(run, tmp_path, capsys):
     """records → a verdict (the agreement of seed 000 is not one) → export → train --extra → the
     run of that article follows the verdict, and eval --extra scores it as extra gold."""
+    ag = read_records(run)["000_55cc4aec36ea11a4"]["agreements"][0]
+    _jsonl(run.parent / "verdicts.jsonl", [_verdict(ag, "agreement", "wrong")])
+    rc, err = _cli(capsys, "review", run, "--export", tmp_path / "ann.jsonl")
+    assert rc == 0 and "1 annotations" in err
+    (run.parent / "verdicts.jsonl").unlink()
+    assert agreements_after_training(tmp_path, tmp_path / "ann.jsonl") == {"before": [ag["agreement_id"]], "after": []}
+    # eval --extra scores the article against the verdict: the shipped models' agreement is a false positive
+    gold, arts = tmp_path / "gold", tmp_path / "articles"
+    rc = main(["eval", "--gold", str(gold), "--articles", str(arts), "--extra", str(tmp_path / "ann.jsonl"),
+               "--json", str(tmp_path / "rep.json")])
+    rep = json.loads((tmp_path / "rep.json").read_text(encoding="utf-8"))
+    assert rc == 0 and rep["per_article"][SEED0]["gold_signed"] == 0 and rep["per_article"][SEED0]["unpaired"] == 1
+
+
+def agreements_after_training(tmp_path: Path, annotations: Path) -> dict[str, list[str]]:
+    """The agreement ids a run finds in the (one) annotated article with models trained on 40
+    labelled dev articles (seed 000 among them, gold: signed) — before: without the
+    annotations; after: `kyket train --extra` with them."""
     from pipeline import models
     from pipeline.runner import process_article
 
     gold, arts = tmp_path / "gold", tmp_path / "articles"
-    gold.mkdir()
-    arts.mkdir()
+    gold.mkdir(exist_ok=True)
+    arts.mkdir(exist_ok=True)
     for p in sorted((SHARED / "dev" / "gold").glob("*.json"))[:40]:
         shutil.copy(p, gold / p.name)
         shutil.copy(SHARED / "dev" / "articles" / f"{p.stem}.txt", arts / f"{p.stem}.txt")
     assert (gold / f"{SEED0}.json").exists()  # its gold says signed: the verdict overrides it
-    ag = read_records(run)[SEED0]["agreements"][0]
-    _jsonl(run.parent / "verdicts.jsonl", [_verdict(ag, "agreement", "wrong")])
-    rc, err = _cli(capsys, "review", run, "--export", tmp_path / "ann.jsonl")
-    assert rc == 0 and "1 annotations" in err
-    assert _cli(capsys, "train", "--gold", gold, "--articles", arts, "--out", tmp_path / "m0")[0] == 0
-    rc, err = _cli(capsys, "train", "--gold", gold, "--articles", arts, "--out", tmp_path / "m1",
-                   "--extra", tmp_path / "ann.jsonl")
-    assert rc == 0
-    _golds, (raw,) = load_extra(tmp_path / "ann.jsonl")
+    base = ["train", "--gold", str(gold), "--articles", str(arts), "--out"]
+    assert main([*base, str(tmp_path / "before")]) == 0
+    assert main([*base, str(tmp_path / "after"), "--extra", str(annotations)]) == 0
+    _golds, (raw,) = load_extra(annotations)
     found = {}
-    for name in ("m0", "m1"):
-        fitted = {m: models.LinearModel.from_json(json.loads((tmp_path / name / f"{m}.json").read_text()))
+    for name in ("before", "after"):
+        fitted = {m: models.LinearModel.from_json(json.loads((tmp_path / name / f"{m}.json").read_text(encoding="utf-8")))
                   for m in ("mentions", "dates", "parties", "locations")}
         with models.use(fitted):
             found[name] = [a.agreement_id for a in process_article(raw).agreements]
-    assert found == {"m0": [ag["agreement_id"]], "m1": []}
-    # eval --extra scores the article against the verdict: the shipped models' agreement is a false positive
-    (run.parent / "verdicts.jsonl").unlink()
-    rc = main(["eval", "--gold", str(gold), "--articles", str(arts), "--extra", str(tmp_path / "ann.jsonl"),
-               "--json", str(tmp_path / "rep.json")])
-    rep = json.loads((tmp_path / "rep.json").read_text(encoding="utf-8"))
-    assert rc == 0 and rep["per_article"][SEED0]["gold_signed"] == 0
+    return found
