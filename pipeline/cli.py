@@ -239,6 +239,10 @@ def _cmd_eval(args) -> int:
                   f"(sets: {', '.join(k for k in sets if not k.startswith('_'))})", file=sys.stderr)
             return 2
         only = set(sets[args.set])
+    if args.cv and args.extra:
+        print("kyket eval: --extra is scored by a plain eval, not with --cv (train with it: kyket train --extra)",
+              file=sys.stderr)
+        return 2
     if args.cv:
         from pipeline.evaluate import score
         from pipeline.train import cross_validate

@@ -9,7 +9,9 @@ overlap and are compared word by word, so a one-word edit shows as that word.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -274,32 +276,86 @@ def diff_records(old: dict[str, dict], new: dict[str, dict]) -> dict:
     return {"summary": summary.as_dict(), "articles": articles}
 
 
+def _id_hash(aid: str) -> int:
+    return int.from_bytes(hashlib.blake2b(aid.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+class OffsetIndex:
+    """Where each record of a records file starts, by article id, in 17 bytes an article: the
+    ids' 64-bit hashes, sorted, beside their byte offsets (numpy arrays), and a taken flag. A
+    lookup reads the record(s) at the matching offsets and checks the id, so a hash collision
+    costs a read, never a wrong pair; of repeated ids the last one counts (as in read_records)."""
+
+    def __init__(self, path: str | Path):
+        import numpy as np
+
+        hashes, offsets = array("q"), array("q")
+        for off, _n, rec in iter_records(path, offsets=True):  # checks the whole file too
+            hashes.append(_id_hash(rec["article_id"]))
+            offsets.append(off)
+        h, o = np.frombuffer(hashes, dtype=np.int64), np.frombuffer(offsets, dtype=np.int64)
+        order = np.argsort(h, kind="stable")
+        self.hashes, self.offsets = h[order], o[order]
+        self.taken = np.zeros(len(h), dtype=bool)
+        self.fh = open(path, "rb")  # noqa: SIM115 — closed by close()
+        # a repeated id (equal hashes, adjacent): only its last record stays to be left over
+        starts, counts = np.unique(self.hashes, return_index=True, return_counts=True)[1:]
+        for lo, n in zip(starts[counts > 1], counts[counts > 1], strict=True):
+            last: dict[str, int] = {}
+            for i in range(lo, lo + n):
+                aid = self.read(self.offsets[i])["article_id"]
+                if aid in last:
+                    self.taken[last[aid]] = True
+                last[aid] = i
+
+    def read(self, off: int) -> dict:
+        self.fh.seek(int(off))
+        return json.loads(self.fh.readline())
+
+    def pop(self, aid: str) -> dict | None:
+        """The record of `aid`, marked taken; None when the file has none."""
+        import numpy as np
+
+        h = _id_hash(aid)
+        lo, hi = np.searchsorted(self.hashes, h, "left"), np.searchsorted(self.hashes, h, "right")
+        found = None
+        for i in range(lo, hi):
+            rec = self.read(self.offsets[i])
+            if rec["article_id"] == aid:
+                self.taken[i] = True
+                found = rec  # offsets of equal hashes stay in file order (stable sort): the last wins
+        return found
+
+    def rest(self) -> Iterator[dict]:
+        """The records never taken, in file order (a repeated id once: its last record)."""
+        import numpy as np
+
+        for off in np.sort(self.offsets[~self.taken]):
+            yield self.read(off)
+
+    def close(self) -> None:
+        self.fh.close()
+
+
 def iter_file_diff(old_path: str | Path, new_path: str | Path, summary: Summary) -> Iterator[tuple[dict, dict | None, dict | None]]:
     """(report entry, old record, new record) of every article, in the new file's order then
-    the old-only ones, reading both files as streams: memory holds the old file's index (id →
-    byte offset, some 100 bytes an article), not its records. Both files are checked whole
-    before the first entry."""
-    index = {rec["article_id"]: off for off, _n, rec in iter_records(old_path, offsets=True)}
-    for _ in iter_records(new_path):
-        pass
-    with open(old_path, "rb") as fh:
-
-        def old_record(off: int) -> dict:
-            fh.seek(off)
-            return json.loads(fh.readline())
-
+    the old-only ones, reading both files as streams: memory holds the old file's OffsetIndex
+    (17 bytes an article), not its records. Both files are checked whole before the first entry."""
+    index = OffsetIndex(old_path)
+    try:
+        for _ in iter_records(new_path):
+            pass
         for b in iter_records(new_path):
-            aid = b["article_id"]
-            off = index.pop(aid, None)  # what is left at the end is only in the old file
-            a = old_record(off) if off is not None else None
-            art = diff_article(aid, a, b)
+            a = index.pop(b["article_id"])
+            art = diff_article(b["article_id"], a, b)
             summary.add(art)
             yield art, a, b
-        for aid, off in index.items():
-            a = old_record(off)
-            art = diff_article(aid, a, None)
+        for a in index.rest():
+            art = diff_article(a["article_id"], a, None)
             summary.add(art)
             yield art, a, None
+    finally:
+        index.close()
 
 
 def has_changes(report: dict) -> bool:

@@ -248,3 +248,18 @@ def agreements_after_training(tmp_path: Path, annotations: Path) -> dict[str, li
         with models.use(fitted):
             found[name] = [a.agreement_id for a in process_article(raw).agreements]
     return found
+
+
+def test_file_diff_streams_like_the_dict_diff_with_repeated_ids(tmp_path):
+    def rec(aid, title):
+        return {"schema_version": "1.2", "article_id": aid, "title": title, "text": "x", "status": "ok", "agreements": []}
+
+    old = _jsonl(tmp_path / "o.jsonl", [rec("a", "1"), rec("b", "1"), rec("a", "2"), rec("c", "1"), rec("d", "1"),
+                                        rec("d", "2")])
+    new = _jsonl(tmp_path / "n.jsonl", [rec("c", "1"), rec("a", "2"), rec("e", "1")])
+    summary = Summary()
+    got = [(art["article_id"], art["state"], (a or {}).get("title")) for art, a, _b in iter_file_diff(old, new, summary)]
+    # of a repeated id the last record counts, and an old-only one comes once, in file order
+    assert got == [("c", "same", "1"), ("a", "same", "2"), ("e", "only_new", None), ("b", "only_old", "1"),
+                   ("d", "only_old", "2")]
+    assert summary.as_dict() == diff_records(read_records(old), read_records(new))["summary"]
