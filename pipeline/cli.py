@@ -114,6 +114,10 @@ def _selection(args):
         raise ValueError(f"--limit must be 1 or more (got {args.limit})")
     if args.page_size < 1:
         raise ValueError(f"--page-size must be 1 or more (got {args.page_size})")
+    out = getattr(args, "out", None)
+    if out and Path(out).suffix.lower() in (".html", ".htm") and not Path(out).is_dir() and (
+            args.cmd == "review" or args.format == "html"):
+        raise ValueError(f"--out {out}: give a folder (index.html and pages/ are written into it), not an .html file")
     return Selection(all=args.all, only_errors=args.only_errors, ids=ids, limit=args.limit)
 
 

@@ -101,6 +101,7 @@ def test_bad_options_are_one_line(run, tmp_path, capsys):
     for argv, msg in (
             (["--out", tmp_path / "x", "--ids", f"@{tmp_path / 'none.txt'}"], f"--ids @{tmp_path / 'none.txt'}: "),
             (["--out", tmp_path / "x", "--limit", "0"], "--limit must be 1 or more (got 0)"),
+            (["--out", tmp_path / "r.html"], "give a folder (index.html and pages/ are written into it), not an .html file"),
             ([], "give --out DIR (the folder to write), --serve or --export FILE"),
             (["--export", tmp_path / "a.jsonl"], f"{run.parent / 'verdicts.jsonl'} does not exist: no verdicts to export")):
         rc, err = _cli(capsys, "review", run, *argv)
