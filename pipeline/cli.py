@@ -128,14 +128,9 @@ def _label(path: str) -> str:
 
 
 def _cmd_diff(args) -> int:
-    from pipeline.diff import (
-        Summary,
-        diff_records,
-        format_text,
-        has_changes,
-        iter_file_diff,
-        read_records,
-    )
+    import itertools
+
+    from pipeline.diff import Summary, format_text, has_changes, iter_file_diff
     from pipeline.tables import NotRecords
 
     if args.format == "html":
@@ -145,27 +140,26 @@ def _cmd_diff(args) -> int:
             print("kyket diff: --format html writes a folder: give it with --out DIR", file=sys.stderr)
             return 2
         try:
-            sel = _selection(args)
             summary = Summary()
             stream = iter_file_diff(args.old, args.new, summary)
             first = next(stream, None)  # both files are checked before the first entry comes
+            sel = _selection(args)
         except (OSError, ValueError, KeyError, NotRecords) as exc:
             print(f"kyket diff: {exc}", file=sys.stderr)
             return 2
-        import itertools
-
         items = ((b, a, art) for art, a, b in itertools.chain([first] if first else [], stream) if sel.wants(b, a, art))
         counts = write_site(args.out, items, f"kyket diff — {_label(args.old)} → {_label(args.new)}",
                             str(Path(args.new).resolve()), diff_mode=True, page_size=args.page_size, summary=summary)
         print(f"{counts['articles']} articles on {counts['pages']} pages -> {Path(args.out) / 'index.html'}", file=sys.stderr)
         report = {"summary": summary.as_dict()}
         return 1 if args.fail_on_change and has_changes(report) else 0
-    try:
-        old, new = read_records(args.old), read_records(args.new)
+    try:  # streamed like the pages: the report keeps each article's changes, not its records
+        summary = Summary()
+        articles = [art for art, _a, _b in iter_file_diff(args.old, args.new, summary)]
     except (OSError, ValueError, KeyError) as exc:
         print(f"kyket diff: {exc}", file=sys.stderr)
         return 2
-    report = diff_records(old, new)
+    report = {"summary": summary.as_dict(), "articles": articles}
     if args.format == "json":
         _write(json.dumps(report, ensure_ascii=False, indent=2) + "\n", args.out)
     else:
@@ -189,9 +183,9 @@ def _cmd_review(args) -> int:
         print(f"{n} annotations -> {args.export}", file=sys.stderr)
         return 0
     try:
-        sel = _selection(args)
         for _ in iter_records(args.records):  # the whole file is checked before anything is written
             pass
+        sel = _selection(args)
     except (OSError, ValueError, KeyError, NotRecords) as exc:
         print(f"kyket review: {exc}", file=sys.stderr)
         return 2
