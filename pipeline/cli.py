@@ -97,35 +97,112 @@ def _write(text: str, out: str | None) -> None:
         sys.stdout.write(text)
 
 
-def _cmd_diff(args) -> int:
-    from pipeline.diff import diff_records, format_text, has_changes, read_records
-    from pipeline.review import render
+def _selection(args):
+    """The articles the pages show (--all, --only-errors, --ids, --limit), or a one-line error."""
+    from pipeline.review import Selection
 
-    try:
-        old, new = read_records(args.old), read_records(args.new)
+    ids = None
+    if args.ids:
+        if args.ids.startswith("@"):
+            path = Path(args.ids[1:])
+            if not path.is_file():
+                raise ValueError(f"--ids {args.ids}: {path} is not a file (give ids separated by commas, or @FILE with one a line)")
+            ids = {x.strip() for x in path.read_text(encoding="utf-8").splitlines() if x.strip()}
+        else:
+            ids = {x.strip() for x in args.ids.split(",") if x.strip()}
+    if args.limit is not None and args.limit < 1:
+        raise ValueError(f"--limit must be 1 or more (got {args.limit})")
+    if args.page_size < 1:
+        raise ValueError(f"--page-size must be 1 or more (got {args.page_size})")
+    out = getattr(args, "out", None)
+    if out and Path(out).suffix.lower() in (".html", ".htm") and not Path(out).is_dir() and (
+            args.cmd == "review" or args.format == "html"):
+        raise ValueError(f"--out {out}: give a folder (index.html and pages/ are written into it), not an .html file")
+    return Selection(all=args.all, only_errors=args.only_errors, ids=ids, limit=args.limit)
+
+
+def _label(path: str) -> str:
+    """A records file named with its folder: run35k/records.jsonl."""
+    p = Path(path).resolve()
+    return f"{p.parent.name}/{p.name}" if p.parent.name else p.name
+
+
+def _cmd_diff(args) -> int:
+    import itertools
+
+    from pipeline.diff import Summary, format_text, has_changes, iter_file_diff
+    from pipeline.tables import NotRecords
+
+    if args.format == "html":
+        from pipeline.review import write_site
+
+        if not args.out:
+            print("kyket diff: --format html writes a folder: give it with --out DIR", file=sys.stderr)
+            return 2
+        try:
+            summary = Summary()
+            stream = iter_file_diff(args.old, args.new, summary)
+            first = next(stream, None)  # both files are checked before the first entry comes
+            sel = _selection(args)
+        except (OSError, ValueError, KeyError, NotRecords) as exc:
+            print(f"kyket diff: {exc}", file=sys.stderr)
+            return 2
+        items = ((b, a, art) for art, a, b in itertools.chain([first] if first else [], stream) if sel.wants(b, a, art))
+        counts = write_site(args.out, items, f"kyket diff — {_label(args.old)} → {_label(args.new)}",
+                            str(Path(args.new).resolve()), diff_mode=True, page_size=args.page_size, summary=summary)
+        print(f"{counts['articles']} articles on {counts['pages']} pages -> {Path(args.out) / 'index.html'}", file=sys.stderr)
+        report = {"summary": summary.as_dict()}
+        return 1 if args.fail_on_change and has_changes(report) else 0
+    try:  # streamed like the pages: the report keeps each article's changes, not its records
+        summary = Summary()
+        articles = [art for art, _a, _b in iter_file_diff(args.old, args.new, summary)]
     except (OSError, ValueError, KeyError) as exc:
         print(f"kyket diff: {exc}", file=sys.stderr)
         return 2
-    report = diff_records(old, new)
+    report = {"summary": summary.as_dict(), "articles": articles}
     if args.format == "json":
         _write(json.dumps(report, ensure_ascii=False, indent=2) + "\n", args.out)
-    elif args.format == "html":
-        _write(render(new, old, report, title=f"kyket diff — {Path(args.old).name} → {Path(args.new).name}"), args.out)
     else:
         _write(format_text(report), args.out)
     return 1 if args.fail_on_change and has_changes(report) else 0
 
 
 def _cmd_review(args) -> int:
-    from pipeline.diff import read_records
-    from pipeline.review import render
+    from pipeline.tables import NotRecords, iter_records
 
+    if args.export:
+        from pipeline.verdicts import export
+
+        try:
+            n, problems = export(args.records, args.verdicts or None, args.export)
+        except (OSError, ValueError, NotRecords) as exc:
+            print(f"kyket review: {exc}", file=sys.stderr)
+            return 2
+        for p in problems:
+            print(f"warning: {p}", file=sys.stderr)
+        print(f"{n} annotations -> {args.export}", file=sys.stderr)
+        return 0
     try:
-        recs = read_records(args.records)
-    except (OSError, ValueError, KeyError) as exc:
+        for _ in iter_records(args.records):  # the whole file is checked before anything is written
+            pass
+        sel = _selection(args)
+    except (OSError, ValueError, KeyError, NotRecords) as exc:
         print(f"kyket review: {exc}", file=sys.stderr)
         return 2
-    _write(render(recs, title=f"kyket review — {Path(args.records).name}"), args.out)
+    title = f"kyket review — {_label(args.records)}"
+    if args.serve:
+        from pipeline.review_serve import serve
+
+        return serve(args.records, sel, title, port=args.port, page_size=args.page_size)
+    if not args.out:
+        print("kyket review: give --out DIR (the folder to write), --serve or --export FILE", file=sys.stderr)
+        return 2
+    from pipeline.review import write_site
+
+    items = ((rec, None, None) for rec in iter_records(args.records) if sel.wants(rec))
+    counts = write_site(args.out, items, title, str(Path(args.records).resolve()), diff_mode=False,
+                        page_size=args.page_size)
+    print(f"{counts['articles']} articles on {counts['pages']} pages -> {Path(args.out) / 'index.html'}", file=sys.stderr)
     return 0
 
 
@@ -160,6 +237,10 @@ def _cmd_eval(args) -> int:
                   f"(sets: {', '.join(k for k in sets if not k.startswith('_'))})", file=sys.stderr)
             return 2
         only = set(sets[args.set])
+    if args.cv and args.extra:
+        print("kyket eval: --extra is scored by a plain eval, not with --cv (train with it: kyket train --extra)",
+              file=sys.stderr)
+        return 2
     if args.cv:
         from pipeline.evaluate import score
         from pipeline.train import cross_validate
@@ -179,7 +260,12 @@ def _cmd_eval(args) -> int:
         report["cv_folds"] = args.cv
         print(f"{args.cv}-fold cross-validation (split by article; every trained part retrained per fold)")
     else:
-        report = evaluate(Path(args.gold), Path(args.articles), only=only)
+        try:
+            report = evaluate(Path(args.gold), Path(args.articles), only=only,
+                              extra=Path(args.extra) if args.extra else None)
+        except ValueError as exc:  # an annotations file that cannot be read or no longer fits its run
+            print(f"kyket eval: {exc}", file=sys.stderr)
+            return 2
     print(format_report(report))
     if args.json:
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -211,11 +297,23 @@ def _cmd_train(args) -> int:
         print(f"kyket train: {problem}", file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else models.MODEL_DIR
-    fitted = train(Path(args.gold), Path(args.articles), out)
+    try:
+        fitted = train(Path(args.gold), Path(args.articles), out, extra=Path(args.extra) if args.extra else None)
+    except ValueError as exc:  # an annotations file that cannot be read, or an article that cannot be
+        print(f"kyket train: {exc}", file=sys.stderr)
+        return 2
     for m in fitted.values():
         print(f"{m.name}: {m.meta['examples']} examples from {m.meta['articles']} articles, "
               f"{m.meta['features']} features, classes {m.meta['counts']} -> {out / (m.name + '.json')}")
     return 0
+
+
+def _page_options(p, default: str) -> None:
+    p.add_argument("--all", action="store_true", help=f"every article (default: {default} only)")
+    p.add_argument("--only-errors", action="store_true", help="only articles whose extraction failed")
+    p.add_argument("--ids", help="only these article ids: ID,ID,… or @FILE (one a line)")
+    p.add_argument("--limit", type=int, help="at most this many articles")
+    p.add_argument("--page-size", type=int, default=50, help="articles per page (default 50)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,13 +353,24 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("diff", help="what changed between two records files, article by article")
     p.add_argument("old")
     p.add_argument("new")
-    p.add_argument("--format", choices=("text", "json", "html"), default="text")
-    p.add_argument("--out", help="write here instead of stdout")
+    p.add_argument("--format", choices=("text", "json", "html"), default="text",
+                   help="html writes a folder of pages (index.html + pages/) to --out")
+    p.add_argument("--out", help="write here instead of stdout (a folder for --format html)")
     p.add_argument("--fail-on-change", action="store_true", help="exit 1 when anything changed (for CI)")
+    _page_options(p, "changed articles")
     p.set_defaults(fn=_cmd_diff)
-    p = sub.add_parser("review", help="a self-contained HTML page to review a records file")
-    p.add_argument("records")
-    p.add_argument("--out", required=True, help="the HTML file to write")
+    p = sub.add_parser("review", help="pages to review a records file, mark verdicts and export them")
+    p.add_argument("records", help="a records.jsonl written by kyket run")
+    p.add_argument("--out", help="the folder to write (index.html + pages/)")
+    p.add_argument("--serve", action="store_true",
+                   help="serve the pages on 127.0.0.1 instead; verdicts are saved to verdicts.jsonl beside the records")
+    p.add_argument("--port", type=int, default=8765, help="port for --serve (0: any free one)")
+    p.add_argument("--export", metavar="FILE",
+                   help="write the verdicts as stand-off annotations (JSONL) for kyket train/eval --extra")
+    p.add_argument("--verdicts", action="append", metavar="FILE",
+                   help="verdicts file(s) to export (default: verdicts.jsonl beside the records; a file "
+                        "downloaded from the static pages too)")
+    _page_options(p, "articles with agreements")
     p.set_defaults(fn=_cmd_review)
     p = sub.add_parser("load", help="upsert a records file into a DuckDB database (idempotent, by article)")
     p.add_argument("records", help="a records.jsonl written by kyket run")
@@ -279,11 +388,15 @@ def main(argv: list[str] | None = None) -> int:
                    help="K-fold cross-validation by article: retrain every trained part on K-1 folds, score the "
                         "held-out one, report the pooled figures")
     p.add_argument("--set", help="score only this group of sets.json beside the gold folder (dev65, bench126, bench250)")
+    p.add_argument("--extra", metavar="FILE", help="editors' verdicts exported by `kyket review --export`: scored as "
+                                                  "extra gold (agreements only)")
     p.set_defaults(fn=_cmd_eval)
     p = sub.add_parser("train", help="rebuild the trained models from labelled articles (deterministic)")
     p.add_argument("--gold", required=True, help="gold folder, e.g. ../shared/dev/gold")
     p.add_argument("--articles", required=True, help="articles folder, e.g. ../shared/dev/articles")
     p.add_argument("--out", default=None, help="model folder (default: the package's extractors/models)")
+    p.add_argument("--extra", metavar="FILE", help="editors' verdicts exported by `kyket review --export`: extra "
+                                                  "labelled articles (text from the run's records)")
     p.set_defaults(fn=_cmd_train)
     args = parser.parse_args(argv)
     return _dispatch(args)

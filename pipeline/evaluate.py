@@ -176,6 +176,10 @@ def score(records: dict[str, ArticleRecord], golds: dict[str, dict]) -> dict:
         m["agreements"].add(tp=found, fp=len(unpaired), fn=gold_signed - found)
         flat = collapse_ws(text)
         lines = {ln.strip() for ln in text.split("\n")}
+        per_article[aid] = {"predicted": len(d["agreements"]), "gold_signed": gold_signed, "found": found,
+                            "unpaired": len(unpaired), "status": d["status"]}
+        if "boilerplate" not in gold:  # a gold made from editors' verdicts judges agreements only
+            continue
         for b in gold["boilerplate"]:
             # a punctuation-only fragment ("..") is checked as a whole line: it also occurs
             # inside real sentences ("trường,...)")
@@ -187,8 +191,6 @@ def score(records: dict[str, ArticleRecord], golds: dict[str, dict]) -> dict:
         a["article_title"].add(name_key(d["title"] or "") == name_key(gold["title"] or ""))
         a["authors"].add(all(x in d["authors"] for x in gold["authors"]))
         a["published_at"].add((d["published_at"] or "")[:16] == (gold["published"] or "")[:16])
-        per_article[aid] = {"predicted": len(d["agreements"]), "gold_signed": gold_signed, "found": found,
-                            "unpaired": len(unpaired), "status": d["status"]}
     out = {k: v.as_dict() for k, v in m.items()}
     out.update({k: v.as_dict() for k, v in a.items()})
     out["articles"] = len(per_article)
@@ -201,12 +203,21 @@ def load_golds(gold_dir: Path) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))}
 
 
-def evaluate(gold_dir: Path, articles_dir: Path, only: set[str] | None = None) -> dict:
+def evaluate(gold_dir: Path, articles_dir: Path, only: set[str] | None = None, extra: Path | None = None) -> dict:
+    """`extra`: an annotations file of `kyket review --export`, scored as extra gold (its
+    articles' text from the run's records)."""
     golds = load_golds(gold_dir)
+    raws = list(read_articles([articles_dir]))
+    if extra is not None:
+        from pipeline.verdicts import load_extra
+
+        extra_golds, extra_raws = load_extra(extra)
+        golds.update(extra_golds)
+        raws = [r for r in raws if r.article_id not in extra_golds] + extra_raws
     if only is not None:
         golds = {a: g for a, g in golds.items() if a in only}
     records = {}
-    for raw in read_articles([articles_dir]):
+    for raw in raws:
         if raw.article_id in golds:
             records[raw.article_id] = process_article(raw)
     return score(records, golds)

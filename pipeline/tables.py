@@ -237,24 +237,24 @@ class NotRecords(ValueError):
 _WHAT = "give a records.jsonl written by `kyket run`"
 
 
-def iter_records(path: str | Path) -> Iterator[dict]:
+def iter_records(path: str | Path, offsets: bool = False) -> Iterator:
     """The records of a records.jsonl, checked to be kyket records: a file that is not one
-    (an input table, a binary file, a folder) raises NotRecords with one clear sentence."""
+    (an input table, a binary file, a folder) raises NotRecords with one clear sentence.
+    With `offsets`, yields (byte offset, byte length, record): `read_record_at` reads it again."""
     path = Path(path)
     if path.is_dir():
         hint = f" (e.g. {path / 'records.jsonl'})" if (path / "records.jsonl").exists() else ""
         raise NotRecords(f"{path} is a folder: {_WHAT}{hint}")
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: {_WHAT}")
-    with path.open(encoding="utf-8") as fh:
-        n = 0
-        while True:
+    with path.open("rb") as fh:
+        n = pos = 0
+        for raw in fh:
+            start, pos = pos, pos + len(raw)
             try:
-                line = fh.readline()
+                line = raw.decode("utf-8")
             except UnicodeDecodeError:
                 raise NotRecords(f"{path} is not a UTF-8 JSONL file (compressed or binary?): {_WHAT}") from None
-            if not line:
-                return
             n += 1
             if not line.strip():
                 continue
@@ -266,7 +266,13 @@ def iter_records(path: str | Path) -> Iterator[dict]:
                 keys = ", ".join(list(rec)[:8]) if isinstance(rec, dict) else type(rec).__name__
                 raise NotRecords(f"{path}:{n}: not a kyket record (no 'article_id'/'schema_version'; found: {keys}) — "
                                  f"{_WHAT}; articles to extract are read by `kyket run`")
-            yield rec
+            yield (start, len(raw), rec) if offsets else rec
+
+
+def read_record_at(fh, offset: int, length: int) -> dict:
+    """The record stored at `offset` (from `iter_records(..., offsets=True)`) of an open binary file."""
+    fh.seek(offset)
+    return json.loads(fh.read(length))
 
 
 # --- schemas -------------------------------------------------------------------------------

@@ -182,9 +182,21 @@ def fit_all(examples: dict[str, dict[str, list[Example]]], ids: Iterable[str]) -
     return fitted
 
 
-def train(gold_dir: Path, articles_dir: Path, out_dir: Path = models.MODEL_DIR) -> dict[str, models.LinearModel]:
+def train(gold_dir: Path, articles_dir: Path, out_dir: Path = models.MODEL_DIR,
+          extra: Path | None = None) -> dict[str, models.LinearModel]:
+    """`extra`: an annotations file of `kyket review --export`; its articles (text from the
+    run's records) are labelled articles too, their gold made from the verdicts."""
     golds = load_golds(gold_dir)
-    examples = collect(read_articles([articles_dir]), golds)
+    raws: Iterable[RawArticle] = read_articles([articles_dir])
+    if extra is not None:
+        from itertools import chain
+
+        from pipeline.verdicts import load_extra
+
+        extra_golds, extra_raws = load_extra(extra)
+        golds = {**golds, **extra_golds}
+        raws = chain((r for r in raws if r.article_id not in extra_golds), extra_raws)
+    examples = collect(raws, golds)
     fitted = fit_all(examples, examples.keys())
     for m in fitted.values():
         models.save(m, out_dir)

@@ -73,8 +73,10 @@ def test_cli_formats_and_exit_code(tmp_path):
     rep = json.loads(changed.stdout)
     assert rep["articles"][0]["agreements"][0]["changes"] == [
         {"field": "type", "op": "changed", "old": "memorandum_of_understanding", "new": "contract"}]
-    out = tmp_path / "d.html"
+    out = tmp_path / "d"
     assert run(a, b, "--format", "html", "--out", out).returncode == 0
-    page = out.read_text(encoding="utf-8")
+    page = (out / "pages" / "0001.html").read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>") and "<del>memorandum_of_understanding</del>" in page
-    assert "http" not in page.replace("http-equiv", "")  # self-contained: no external resource
+    for f in ("index.html", "index.js", "kyket.js", "kyket.css", "pages/0001.html"):  # no external resource
+        assert "http" not in (out / f).read_text(encoding="utf-8").replace("http-equiv", "").replace("https?:", ""), f
+    assert not (out / "pages" / "0002.html").exists()
