@@ -24,6 +24,7 @@ _COMMIT = (r"sẽ|cùng|thống nhất|nhất trí|cam kết|đồng ý|phối h
 _CUE = regex.compile(
     rf"(?<!\p{{L}})(?:(?:{_SUBJECTS})(?:\s+[\p{{L}}\d&-]+){{0,6}}?\s+(?:{_COMMIT})|theo đó|cam kết|(?:đã|cùng|đều|bên|nước)\s+thống nhất|nội dung hợp tác|"
     r"biên bản hợp tác|thỏa thuận (?:này )?(?:quy định|nêu)|sẽ phối hợp|cùng nhau|"
+    r"(?:thỏa thuận|ghi nhớ|biên bản|hiệp định|hợp đồng|chương trình|quy chế)(?:\s+[\p{L}\d]+){0,3}?\s+(?:này|trên)\s+(?:sẽ|bao gồm|gồm|cho phép|quy định|nêu|dành cho|tập trung)|"
     r"(?:thỏa thuận|ghi nhớ|biên bản|hiệp định|chương trình|quy chế)(?:\s+[\p{L}\d]+){0,8}?\s+nhằm|"
     r"nội dung(?:\s+\p{L}+){0,3}?\s+của (?:thỏa thuận|biên bản|hiệp định|chương trình))(?!\p{L})",
     regex.IGNORECASE,
@@ -65,7 +66,8 @@ def list_items(doc: Document) -> list[tuple[Span, int]]:
 
 
 _OPENER = regex.compile(
-    r"^\W*theo\s+(?:đó|thỏa thuận|biên bản|hiệp định|hợp đồng|chương trình|quy chế|nội dung)[^,.;:]{0,40},", regex.IGNORECASE)
+    r"^\W*theo\s+(?:(?:các|những|bản)\s+)?(?:đó|thỏa thuận|biên bản|ghi nhớ|hiệp định|hợp đồng|chương trình|quy chế|nội dung)"
+    r"[^,.;:]{0,40},", regex.IGNORECASE)
 _CONTINUES = regex.compile(r"^\W*(?:đồng thời|ngoài ra|bên cạnh đó|trong đó)(?!\p{L})", regex.IGNORECASE)
 _TERMS_AFTER = regex.compile(r"(?:nội dung|sau|như|gồm)\s*:\s+(\S.*)$", regex.IGNORECASE)
 _INLINE_LEAD = regex.compile(r"(?:,\s*(?:gồm|bao gồm|cụ thể|như)(?!\p{L})[^,;:]{0,40})?:\s+(?=\S[^:]*;)")

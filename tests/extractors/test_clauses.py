@@ -39,3 +39,14 @@ def test_roster_and_sub_headings_are_not_items():
     doc = make_doc(text)
     items = [doc.text[c.start:c.end] for c, _lead in list_items(doc)]
     assert items == ["Trao đổi kinh nghiệm quản lý", "Bồi dưỡng giáo viên"]
+
+
+def test_a_sentence_that_refers_back_to_the_agreement_states_its_terms():
+    text = ("Theo các hiệp định được ký kết, lực lượng chức năng hai nước sẽ phối hợp phòng chống ma túy. "
+            "Ông A cảm ơn các đối tác. "
+            "Bản ghi nhớ này dành cho dự án nhà máy sản xuất hóa chất tại tỉnh. "
+            "Bản ghi nhớ này được nhiều người quan tâm.")
+    assert _prose(text) == [
+        "Theo các hiệp định được ký kết, lực lượng chức năng hai nước sẽ phối hợp phòng chống ma túy.",
+        "Bản ghi nhớ này dành cho dự án nhà máy sản xuất hóa chất tại tỉnh.",
+    ]
