@@ -17,7 +17,7 @@ from extractors import dates as dates_x
 from extractors import events as events_x
 from extractors import places as places_x
 from extractors import relations as relations_x
-from extractors.date_features import date_features
+from extractors.date_features import date_features, no_date_features
 from extractors.parties import Org
 from extractors.people import Person, title_word
 from pipeline import models
@@ -155,6 +155,8 @@ def date_candidates(doc: Document, where: list[tuple[tuple[int, int], int]]) -> 
                               bool(sent and (sent.start, sent.end) in settings), first, len(mentions))
         first = False
         out.append((d, value, ysrc, feats))
+    # "no date": a candidate of its own, scored beside the dates
+    out.append((None, None, None, no_date_features(doc.folded, anchor_k, anchor[0], trig, [c[3] for c in out])))
     return out
 
 
@@ -195,24 +197,23 @@ def _location_for(doc: Document, where: list[tuple[tuple[int, int], int]]) -> Te
 
 # below this score the best candidate is no venue at all (tuned by 5-fold CV)
 LOCATION_THRESHOLD = 0.15
-# below this score the best candidate is no date at all (tuned by 5-fold CV: 0.15–0.3 alike)
-DATE_THRESHOLD = 0.2
 
 
 def _date_for(doc: Document, where: list[tuple[tuple[int, int], int]]) -> DateValue | None:
-    """The signing date: the trained date model's choice among the article's dates (none when
-    no candidate scores DATE_THRESHOLD); without a model, the date nearest the first mention's trigger,
+    """The signing date: the trained date model's choice among the article's dates and "no
+    date" (a candidate of its own, so that the model weighs an undated signing against each
+    date rather than against a fixed threshold); without a model, the date nearest the first mention's trigger,
     else the first date of a later sentence in `where` — never a date that heads a reporting
     verb."""
     model = models.get("dates")
     if model is not None:
         scored = [(model.scores(c[3])["yes"], i, c) for i, c in enumerate(date_candidates(doc, where))]
         best = max(scored, default=None, key=lambda x: (x[0], -x[1]))
-        if best is None or best[0] < DATE_THRESHOLD:
+        if best is None or best[2][0] is None:
             return None
         d, value, ysrc, _f = best[2]
         pod = d.part_of_day or next((c[0].part_of_day for _p, _i, c in scored
-                                     if c[0].part_of_day and c[0].day == d.day and c[0].month == d.month), None)
+                                     if c[0] is not None and c[0].part_of_day and c[0].day == d.day and c[0].month == d.month), None)
         return DateValue(value=value, text=doc.text[d.start:d.end], start=d.start, end=d.end,
                          part_of_day=pod, year_source=ysrc)
     cands = []
