@@ -125,6 +125,9 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
     f[f"title_sign={bool(info.get('title_sign'))}:sent={_bucket(idx, (0, 1, 3, 8))}"] = 1.0
     if info.get("title_doc"):
         f["title_doc"] = 1.0
+    rank = _bucket(info.get("rank", 9), (0, 1, 3))
+    f[f"rank={rank}"] = 1.0
+    f[f"rank={rank}:title_sign={bool(info.get('title_sign'))}"] = 1.0
     n_words = len(_WORD.findall(folded, s, e))
     f[f"len={_bucket(n_words, (6, 12, 25, 50))}"] = 1.0
     pub = info.get("pub_year")

@@ -62,11 +62,14 @@ def test_titles_are_names_not_descriptions():
 
 
 def test_background_signings_are_referenced():
-    # no publication date: the latest full date the article prints sets its present
+    # no publication date: the latest full date the article prints sets its present, and a
+    # signing in an earlier year is background — referenced, or (the mention model's call)
+    # not an agreement at all; never the article's news
     rec = _record("Ngày 20/9/2016, Công ty Hoàng Gia và Công ty Cổ phần Minh Phát đã ký hợp đồng chuyển nhượng dự án. "
                   "Ngày 5/6/2017, Công an tỉnh đã khởi tố vụ án.")
-    (ag,) = rec.agreements
-    assert ag.date.value == "2016-09-20" and ag.status == "referenced"
+    assert all(ag.status == "referenced" and ag.date.value == "2016-09-20" for ag in rec.agreements)
+    rec = _record("Ngày 5/6/2017, Công ty Hoàng Gia và Công ty Cổ phần Minh Phát đã ký hợp đồng hợp tác đầu tư dự án nhà máy.")
+    assert [ag.status for ag in rec.agreements] == ["signed"]
     # a plan year ("đến năm 2030") is not the present
     rec = _record("Ngày 24/3/2023, Phòng GD&ĐT quận Đống Đa và Phòng GD&ĐT huyện Sóc Sơn đã ký kết biên bản ghi nhớ "
                   "hướng tới mục tiêu đến năm 2030.")
