@@ -1,0 +1,618 @@
+"""Events: one signing, many reports. Links the agreements of many articles into events.
+
+Every agreement of every article is a *mention* of exactly one *event* (a real signing).
+Researchers count events; articles count the press (GDELT's EVENTS/MENTIONS split).
+
+    mentions ─ party keys ─ blocks (party key × time) ─ candidate pairs ─ match rules
+             ─ union-find ─ events (stable id, best values) + event_mentions
+
+- **Party keys** (`party_keys`): a party name becomes a set of keys. A country, its
+  government, state, leaders and capital are one key (`c:US` for "Mỹ", "Hoa Kỳ", "Chính phủ
+  Hoa Kỳ", "Washington"); a Vietnamese province and its UBND one (`p:…`); an acronym in
+  brackets or an acronym name one (`a:vnpt` for "Tập đoàn Bưu chính Viễn thông Việt Nam
+  (VNPT)" and "VNPT"); any other name its folded, abbreviation-expanded key (`n:…`) and, as a
+  variant, the same without organisation heads and legal forms ("Tập đoàn Hyosung" =
+  "Hyosung"). Places come from `extractors.gazetteers`; the stripped words from
+  `lexicons/linking.yaml`.
+- **Time**: a mention's anchor is its signing date when complete, else its article's
+  publication date. Two anchored mentions are compared only when the anchors are at most
+  `WINDOW_DAYS` apart; two complete signing dates must be the same day; day-and-month dates
+  must agree on day and month.
+- **Blocking**: a mention is indexed under (party key, anchor's window bucket) — or, without
+  an anchor, under (party key, day-month) or (pair of party keys) — and compared only with
+  the mentions of its own and the next bucket, so the pairs grow with the size of the busiest
+  blocks, not with the square of the corpus. Mentions with the same signature (party keys,
+  date, anchor, type, status) are one node before pairing, so a story syndicated many times
+  costs one comparison. A block larger than `MAX_BLOCK` is compared by sorted neighbourhood
+  (each mention with the next `MAX_BLOCK` in time order).
+- **Rules** (`match`): at least two parties in common, or one when either side knows only
+  one party and the date, type and evidence words agree too; a party set with two parties
+  the other lacks is another signing; differing types only with a same-day date.
+- **Referenced** mentions (a past signing told as background) join the earlier signed event
+  they share two parties (and the date, when given) with; several candidates: the latest
+  before the article; none: an event of their own.
+- **Event ids** are `ev_` + a hash of the event's first mention by (publication date,
+  article id, agreement id): the same on reruns and whatever the order of the inputs.
+
+The per-block comparison is a pure function of a list of blocks (`compare_blocks`), so a
+batch engine (local pool or dask) can run it (`link(..., engine=eng)`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+import regex
+
+from pipeline.textnorm import fold, name_key
+
+WINDOW_DAYS = 14  # anchors further apart are never one signing
+MAX_BLOCK = 200  # larger blocks: sorted neighbourhood of this width
+LINK_VERSION = "1"
+
+
+# --- party keys ----------------------------------------------------------------------------
+
+@cache
+def _word_patterns() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
+    from extractors import gazetteers
+    from extractors.lexicons import load
+
+    lex = load("linking")
+
+    def alternation(words) -> regex.Pattern:
+        ws = sorted({gazetteers.key(w) for w in words}, key=len, reverse=True)
+        return regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(regex.escape(w) for w in ws) + r")(?![\p{L}\p{N}])")
+
+    acting = [w for e in lex["acting_for_place"] for w in e["words"]]
+    acting += [w for e in load("gazetteers")["state_forms"] for w in e["words"]]
+    heads = [w for e in lex["company_heads"] for w in e["words"]]
+    legal = [w for e in lex["legal_forms"] for w in e["words"]]
+    return alternation(acting), alternation(heads), alternation(legal)
+
+
+_BRACKET = regex.compile(r"\(([^()]{2,20})\)")
+_ACRONYM = regex.compile(r"^[\p{Lu}\p{N}&.\-]{2,12}$")
+_SPACES = regex.compile(r"\s+")
+
+
+def _clean(s: str) -> str:
+    return _SPACES.sub(" ", regex.sub(r"[\p{P}\p{S}]+", " ", s)).strip()
+
+
+def _place_key(folded: str) -> str | None:
+    from extractors import gazetteers
+
+    acting, _, _ = _word_patterns()
+    rest = _clean(acting.sub(" ", folded))
+    if not rest:
+        return None
+    place = gazetteers.countries().get(rest)
+    if place is not None:
+        return f"c:{place.code}" if place.code else f"c:{gazetteers.key(place.canonical)}"
+    prov = gazetteers.provinces().get(rest)
+    if prov is not None:  # a Vietnamese city before the country it is the capital of ("Hà Nội")
+        return f"p:{gazetteers.key(prov.canonical)}"
+    cap = gazetteers.capitals().get(rest)
+    if cap is not None:
+        return f"c:{cap.code}"
+    if len(rest) >= 6:  # a misspelt country ("Balarus"): one letter off a long name
+        close = difflib.get_close_matches(rest, list(gazetteers.countries()), n=1, cutoff=0.85)
+        if close:
+            return _place_key(close[0])
+    return None
+
+
+@lru_cache(maxsize=131072)
+def party_keys(name: str) -> frozenset[str]:
+    """The canonical keys of one party name (see the module docstring); empty for a name
+    with no letters."""
+    from extractors import gazetteers
+
+    keys: set[str] = set()
+    for m in _BRACKET.finditer(name):
+        inner = m.group(1).strip()
+        if _ACRONYM.match(inner):
+            keys.add("a:" + fold(inner).replace(".", "").replace("-", ""))
+    bare = _clean(_BRACKET.sub(" ", name))
+    if not bare:
+        return frozenset(keys)
+    if _ACRONYM.match(bare.replace(" ", "")) and " " not in bare and not gazetteers.is_place_name(bare):
+        keys.add("a:" + fold(bare).replace(".", "").replace("-", ""))
+    folded = gazetteers.key(bare)
+    place = _place_key(folded)
+    if place:
+        keys.add(place)
+        return frozenset(keys)
+    tail = bare.rsplit(" ", 1)[-1]
+    if " " in bare and _ACRONYM.match(tail) and sum(c.isupper() for c in tail) >= 2 and not gazetteers.is_place_name(tail):
+        keys.add("a:" + fold(tail).replace(".", "").replace("-", ""))  # "Sàn chứng khoán NASDAQ" = "NASDAQ"
+    full = name_key(bare)
+    if full:
+        keys.add("n:" + full)
+        _, heads, legal = _word_patterns()
+        short = _clean(legal.sub(" ", heads.sub(" ", gazetteers.key(full))))
+        words = short.split(" ")
+        for n in (3, 2, 1):  # "Tập đoàn EDES Hoa Kỳ" = "Tập đoàn EDES (Mỹ)": a trailing country dropped
+            if len(words) > n and " ".join(words[-n:]) in gazetteers.countries():
+                short = " ".join(words[:-n])
+                break
+        if short and short != full and len(short) >= 3:
+            keys.add("n:" + short)
+    return frozenset(keys)
+
+
+# --- mentions ------------------------------------------------------------------------------
+
+def _date(value: str | None) -> dt.date | None:
+    if value and len(value) >= 10 and value[4] == "-" and value[:4].isdigit():
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _month_day(value: str | None) -> str | None:
+    """MM-DD of a complete or a --MM-DD date, else None."""
+    if not value:
+        return None
+    if value.startswith("--") and len(value) == 7:
+        return value[2:]
+    if len(value) >= 10 and value[4] == "-":
+        return value[5:10]
+    return None
+
+
+_WORD = regex.compile(r"\p{L}+")
+
+
+@dataclass
+class Mention:
+    """One agreement of one article, as the linker sees it."""
+    mention_id: str  # agreements.agreement_id (or, for a gold file, "article:index")
+    article_id: str
+    status: str
+    type: str
+    parties: list[str]  # canonical names (one per party)
+    party_names: list[list[str]] = field(default_factory=list)  # every form of each party
+    date_value: str | None = None
+    published: dt.date | None = None
+    site: str | None = None
+    evidence: str = ""
+    title: str | None = None
+    location: str | None = None
+    confidence: float = 0.0
+    # derived
+    keys: list[frozenset[str]] = field(default_factory=list, repr=False)
+    date: dt.date | None = field(default=None, repr=False)
+    month_day: str | None = field(default=None, repr=False)
+    words: frozenset[str] = field(default_factory=frozenset, repr=False)
+
+    def __post_init__(self) -> None:
+        forms = self.party_names or [[p] for p in self.parties]
+        keys = []
+        for names in forms:
+            ks = frozenset().union(*(party_keys(n) for n in names if n))
+            if ks and ks not in keys:
+                keys.append(ks)
+        self.keys = keys
+        self.date = _date(self.date_value)
+        self.month_day = _month_day(self.date_value)
+        self.words = frozenset(_WORD.findall(fold(self.evidence)))
+
+    @property
+    def anchor(self) -> dt.date | None:
+        return self.date or self.published
+
+    @property
+    def all_keys(self) -> frozenset[str]:
+        return frozenset().union(*self.keys) if self.keys else frozenset()
+
+    def signature(self) -> tuple:
+        """Equal signatures = the same report (a syndicated copy): linked without comparison."""
+        return (tuple(sorted(tuple(sorted(k)) for k in self.keys)), self.date_value, self.anchor, self.type,
+                self.status, self.title and fold(self.title), fold(self.evidence))
+
+    def order_key(self) -> tuple:
+        """The first mention of an event: earliest report, then ids (input order plays no part)."""
+        return (self.published or dt.date.max, self.article_id, self.mention_id)
+
+
+def _site(record: dict) -> str | None:
+    src = record.get("source") or {}
+    if src.get("site"):
+        return str(src["site"]).strip().lower() or None
+    url = src.get("url")
+    if url:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(url).hostname
+        return host.removeprefix("www.") if host else None
+    return None
+
+
+def mentions_from_record(record: dict) -> list[Mention]:
+    """The mentions of one record (a dict as in records.jsonl)."""
+    out = []
+    pub = _date(record.get("published_at"))
+    site = _site(record)
+    for ag in record.get("agreements") or []:
+        parties = ag.get("parties") or []
+        out.append(Mention(
+            mention_id=ag["agreement_id"], article_id=record["article_id"], status=ag["status"], type=ag["type"],
+            parties=[p["canonical"] for p in parties], party_names=[[p["name"], p["canonical"]] for p in parties],
+            date_value=(ag.get("date") or {}).get("value"), published=pub, site=site,
+            evidence=(ag.get("evidence") or {}).get("text") or "", title=(ag.get("title") or {}).get("text"),
+            location=(ag.get("location") or {}).get("text"), confidence=ag.get("confidence") or 0.0))
+    return out
+
+
+def mentions_from_records(records: Iterable[dict]) -> Iterator[Mention]:
+    for rec in records:
+        yield from mentions_from_record(rec)
+
+
+# --- the rules -----------------------------------------------------------------------------
+
+def shared_parties(a: Mention, b: Mention) -> int:
+    """Parties of `a` matched to distinct parties of `b` by a common key (greedy)."""
+    used: set[int] = set()
+    n = 0
+    for ka in a.keys:
+        for j, kb in enumerate(b.keys):
+            if j not in used and ka & kb:
+                used.add(j)
+                n += 1
+                break
+    return n
+
+
+# the press names one document a memorandum, an agreement or a programme of cooperation
+_SOFT_TYPES = frozenset({"memorandum_of_understanding", "cooperation_agreement", "coordination_program"})
+
+
+def types_agree(a: str, b: str) -> bool:
+    return a == b or "other" in (a, b) or (a in _SOFT_TYPES and b in _SOFT_TYPES)
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _dates_agree(a: Mention, b: Mention) -> str | None:
+    """'day' (the same complete date), 'month_day' (day and month agree, a year missing),
+    'window' (anchors within the window), 'none' (no time known on one side), or None
+    (they disagree: not one signing)."""
+    if a.date and b.date:
+        return "day" if a.date == b.date else None
+    if a.month_day and b.month_day:
+        if a.month_day != b.month_day:
+            return None
+        if a.anchor and b.anchor and abs((a.anchor - b.anchor).days) > WINDOW_DAYS + 366:
+            return None
+        return "month_day"
+    if a.anchor and b.anchor:
+        return "window" if abs((a.anchor - b.anchor).days) <= WINDOW_DAYS else None
+    if a.date_value and b.date_value and a.date_value[:1].isdigit() and b.date_value[:1].isdigit():
+        short = min(len(a.date_value), len(b.date_value))  # years or year-months: one must extend the other
+        return "year" if a.date_value[:short] == b.date_value[:short] else None
+    return "none"
+
+
+def match(a: Mention, b: Mention) -> str | None:
+    """Why two non-referenced mentions report one signing (a rule name), or None."""
+    if not a.keys or not b.keys:
+        return None
+    if a.article_id == b.article_id and a.status != b.status:
+        return None  # an article that tells a signing and a plan or a past one tells two
+    when = _dates_agree(a, b)
+    if when is None:
+        return None
+    shared = shared_parties(a, b)
+    if shared == 0:
+        return None
+    na, nb = len(a.keys), len(b.keys)
+    if min(na, nb) - shared >= 1 and max(na, nb) - shared >= 2:
+        return None  # each side has parties the other lacks: another party set
+    same_type = types_agree(a.type, b.type)
+    title_same = bool(a.title and b.title and fold(a.title) == fold(b.title))
+    words = _jaccard(a.words, b.words)
+    if shared >= 2 and shared >= min(na, nb):
+        if when == "day" or (when == "month_day" and shared == max(na, nb)):
+            return f"parties+{when}"  # the same parties on the same day: one signing, however named
+        if same_type and when in ("month_day", "window"):
+            return f"parties+{when}"
+        if same_type and when in ("none", "year") and (words >= 0.2 or title_same):
+            close = when == "year" and min(len(a.date_value or ""), len(b.date_value or "")) >= 7
+            if a.status == b.status == "referenced" and not (words >= (0.3 if close else 0.5) or title_same):
+                return None  # two background mentions: nearly the same words, or the same month and some
+            return "parties+words"
+        return None
+    if shared >= 1 and min(na, nb) == 1 and shared == min(na, nb):
+        if not same_type:
+            return None
+        if when in ("day", "month_day") and (words >= 0.25 or title_same):
+            return f"party+{when}+words"
+        if when == "window" and (words >= 0.35 or title_same):
+            return "party+window+words"
+        if when in ("none", "year") and a.type == b.type and a.status == b.status == "referenced" and words >= 0.5:
+            return "party+words"  # a famous treaty told in the same words ("Hiệp định Paris …")
+    return None
+
+
+def match_referenced(ref: Mention, ev: Mention) -> str | None:
+    """Whether a referenced mention tells of the signing reported by `ev` (not referenced):
+    two parties in common (one when both know only one) and the same day when the reference
+    gives one; without a date, the same type and words of the evidence or the title too,
+    and never a signing that comes after the article."""
+    if not ref.keys or not ev.keys:
+        return None
+    shared = shared_parties(ref, ev)
+    n_min, n_max = min(len(ref.keys), len(ev.keys)), max(len(ref.keys), len(ev.keys))
+    if shared < 2 and not (shared == 1 == n_min):
+        return None
+    if n_max - shared >= 2 and n_min - shared >= 1:
+        return None
+    words = _jaccard(ref.words, ev.words)
+    title_same = bool(ref.title and ev.title and fold(ref.title) == fold(ev.title))
+    if ref.title and ev.title and not title_same:
+        return None
+    if ref.date_value and ev.date_value:
+        when = _dates_agree(ref, ev)
+        if when in ("day", "month_day") and (shared >= 2 or words >= 0.25 or title_same):
+            return f"referenced+{when}"
+        if when == "year" and shared >= 2 and (words >= 0.3 or title_same):
+            return "referenced+year+words"
+        return None
+    if shared < 2 or not types_agree(ref.type, ev.type) or ref.date_value:
+        return None  # a dated past signing is not a report that gives no date
+    if ref.published and ev.anchor and ev.anchor > ref.published:
+        return None  # told as past before it happened
+    return "referenced+parties+words" if (words >= 0.2 or title_same) else None
+
+
+# --- blocking ------------------------------------------------------------------------------
+
+def _bucket(d: dt.date) -> int:
+    return d.toordinal() // WINDOW_DAYS
+
+
+def block_keys(m: Mention) -> Iterator[tuple]:
+    """The blocks a mention is indexed under: a pair that `match` can accept shares one of
+    them (a time block joined with the next bucket of its key, see `_candidate_groups`)."""
+    keys = sorted(m.all_keys)
+    if m.anchor is not None:
+        b = _bucket(m.anchor)
+        for k in keys:
+            yield ("t", k, b)
+    if m.month_day is not None:
+        for k in keys:
+            yield ("md", k, m.month_day)
+    # pairs without a time in common (one side knows none) need two parties: pairs of keys
+    for i, k1 in enumerate(keys):
+        for k2 in keys[i + 1:]:
+            yield ("pp", k1, k2)
+
+
+def _candidate_groups(nodes: list[Mention]) -> Iterator[tuple[str, list[Mention]]]:
+    """(block kind, mentions) whose pairs are the candidates; each time block is joined with
+    the next bucket of the same key (windows that straddle a bucket edge)."""
+    index: dict[tuple, list[Mention]] = defaultdict(list)
+    for m in nodes:
+        for bk in block_keys(m):
+            index[bk].append(m)
+    for bk, members in index.items():
+        group = members
+        if bk[0] == "t":
+            group = members + index.get(("t", bk[1], bk[2] + 1), [])
+        if len(group) >= 2:
+            yield bk[0], group
+
+
+def _untimed_pair(a: Mention, b: Mention) -> bool:
+    """A pair the time blocks cannot hold: no anchors on both sides and no day-month on both."""
+    return not (a.anchor and b.anchor) and not (a.month_day and b.month_day)
+
+
+def compare_blocks(blocks: list[tuple[str, list[Mention]]]) -> list[tuple[str, str, str]]:
+    """Matched pairs (mention id, mention id, rule) within each block: the pure per-block
+    step an engine can distribute. A block larger than MAX_BLOCK is compared by sorted
+    neighbourhood (each mention with the next MAX_BLOCK in time order)."""
+    out = []
+    for kind, block in blocks:
+        block = sorted(block, key=lambda m: (m.anchor or dt.date.max, m.month_day or "", m.mention_id))
+        n = len(block)
+        for i in range(n):
+            a = block[i]
+            for j in range(i + 1, min(n, i + 1 + MAX_BLOCK)):
+                b = block[j]
+                if a.mention_id == b.mention_id or (kind == "pp" and not _untimed_pair(a, b)):
+                    continue
+                ref_a, ref_b = a.status == "referenced", b.status == "referenced"
+                if ref_a != ref_b:
+                    continue  # a referenced mention joins an event after clustering
+                rule = match(a, b)
+                if rule:
+                    out.append((min(a.mention_id, b.mention_id), max(a.mention_id, b.mention_id), rule))
+    return out
+
+
+# --- clustering ----------------------------------------------------------------------------
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        p = self.parent.setdefault(x, x)
+        while p != self.parent[p]:
+            self.parent[p] = self.parent[self.parent[p]]
+            p = self.parent[p]
+        self.parent[x] = p
+        return p
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if rb < ra:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+
+@dataclass
+class Linked:
+    """The result: every mention's event and the rule that put it there."""
+    event_of: dict[str, str]  # mention_id → event_id
+    rule_of: dict[str, str]  # mention_id → rule ("first" for the first mention of an event)
+    mentions: dict[str, Mention]
+    pairs_compared: int = 0
+
+    def events(self) -> dict[str, list[Mention]]:
+        out: dict[str, list[Mention]] = defaultdict(list)
+        for mid, eid in self.event_of.items():
+            out[eid].append(self.mentions[mid])
+        for ms in out.values():
+            ms.sort(key=Mention.order_key)
+        return dict(out)
+
+
+def event_id(first: Mention) -> str:
+    return "ev_" + hashlib.sha1(f"{first.article_id}\x1f{first.mention_id}".encode()).hexdigest()[:16]
+
+
+def _chunks(seq: list, size: int) -> Iterator[list]:
+    for i in range(0, len(seq), size):
+        yield seq[i:i + size]
+
+
+def link(mentions: Iterable[Mention], engine=None, chunk_blocks: int = 256) -> Linked:
+    """Link mentions into events. `engine` (a pipeline.engines engine) runs the per-block
+    comparison on its workers; without one it runs here."""
+    by_id: dict[str, Mention] = {}
+    for m in mentions:
+        by_id.setdefault(m.mention_id, m)  # the same agreement twice (a records file loaded twice) is one mention
+    # one node per signature: identical reports (syndicated copies) are compared once; the
+    # k-th mention of a signature in an article is the k-th node of that signature
+    nodes: dict[tuple, Mention] = {}
+    members: dict[str, list[str]] = defaultdict(list)
+    seen_in_article: Counter = Counter()
+    for mid in sorted(by_id):
+        m = by_id[mid]
+        sig = m.signature() if m.keys else ("mention", mid)
+        seen_in_article[(m.article_id, sig)] += 1
+        rep = nodes.setdefault((sig, seen_in_article[(m.article_id, sig)]), m)
+        members[rep.mention_id].append(mid)
+    reps = sorted(nodes.values(), key=lambda m: m.mention_id)
+    blocks = list(_candidate_groups(reps))
+    compared = sum(min(len(b) - 1, MAX_BLOCK) * len(b) for _, b in blocks)
+    uf = _UnionFind()
+    rule_of: dict[str, str] = {}
+    for rep_id, mids in members.items():
+        for mid in mids:
+            uf.union(rep_id, mid)
+            if mid != rep_id:
+                rule_of[mid] = "same_signature"
+    if engine is None:
+        results: Iterable = [(None, compare_blocks(blocks))]
+    else:
+        results = engine.map_ordered(compare_blocks, _chunks(blocks, chunk_blocks))
+    edges = sorted({e for _, chunk_edges in results for e in chunk_edges})
+    for a, b, rule in edges:
+        uf.union(a, b)
+        rule_of.setdefault(max(a, b), rule)
+    # referenced mentions: a cluster of them attaches to the event it refers to
+    clusters: dict[str, list[Mention]] = defaultdict(list)
+    for mid in sorted(by_id):
+        clusters[uf.find(mid)].append(by_id[mid])
+    articles = {r: {m.article_id for m in ms} for r, ms in clusters.items()}
+    by_key: dict[str, list[Mention]] = defaultdict(list)
+    for m in reps:
+        if m.status != "referenced":
+            for k in m.all_keys:
+                by_key[k].append(m)
+    rep_ids = {m.mention_id for m in reps}
+    for root in sorted(r for r, ms in clusters.items() if all(m.status == "referenced" for m in ms)):
+        best = None
+        for ref in clusters[root]:
+            if ref.mention_id not in rep_ids:
+                continue
+            for cand in _referenced_candidates(ref, by_key):
+                if articles[uf.find(cand.mention_id)] & articles[root]:
+                    continue  # an article that tells both tells two signings
+                rule = match_referenced(ref, cand)
+                if rule:
+                    score = (shared_parties(ref, cand), cand.anchor or dt.date.min, cand.mention_id)
+                    if best is None or score > best[0]:
+                        best = (score, cand, rule, ref)
+        if best:
+            target = uf.find(best[1].mention_id)
+            uf.union(target, root)
+            articles[uf.find(root)] = articles[target] | articles[root]
+            rule_of[best[3].mention_id] = best[2]
+    # events and stable ids
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    for mid, m in by_id.items():
+        groups[uf.find(mid)].append(m)
+    event_of: dict[str, str] = {}
+    for ms in groups.values():
+        ms.sort(key=Mention.order_key)
+        eid = event_id(ms[0])
+        for m in ms:
+            event_of[m.mention_id] = eid
+        rule_of[ms[0].mention_id] = "first"
+        for m in ms[1:]:
+            rule_of.setdefault(m.mention_id, "linked")
+    return Linked(event_of, rule_of, by_id, compared)
+
+
+def _referenced_candidates(ref: Mention, by_key: dict[str, list[Mention]]) -> list[Mention]:
+    """Non-referenced mentions sharing a party key with `ref`; a key shared by thousands (a
+    country) is left to the rarer keys of the same party set."""
+    seen: dict[str, Mention] = {}
+    for k in sorted(ref.all_keys):
+        lst = by_key.get(k, [])
+        if len(lst) > MAX_BLOCK * 5:
+            continue
+        for m in lst:
+            seen.setdefault(m.mention_id, m)
+    return [seen[k] for k in sorted(seen)]
+
+
+def mentions_from_gold(gold: dict) -> list[Mention]:
+    """The mentions of one gold file (../shared/dev/GUIDELINES.md): linking measured apart
+    from extraction. The mention id is `article_id:index` (the agreement's place in the file)."""
+    pub = _date(gold.get("published"))
+    out = []
+    for i, ag in enumerate(gold.get("agreements") or []):
+        parties = ag.get("parties") or []
+        out.append(Mention(
+            mention_id=f"{gold['id']}:{i}", article_id=gold["id"], status=ag.get("status") or "signed",
+            type=ag.get("type") or "other", parties=[p["name"] for p in parties],
+            party_names=[[p["name"], *(p.get("aliases") or [])] for p in parties], date_value=ag.get("date"),
+            published=pub, evidence=ag.get("evidence") or "", title=ag.get("title"), location=ag.get("location")))
+    return out
+
+
+def pairwise_scores(predicted: dict[str, str], gold: dict[str, str]) -> dict:
+    """Pairwise precision and recall of a clustering against a gold one, over the keys of
+    `gold`: a pair is positive when both mentions are in one event."""
+    from itertools import combinations
+
+    def pairs(assign: dict[str, str]) -> set[tuple[str, str]]:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for k in sorted(gold):
+            groups[assign[k]].append(k)
+        return {p for ks in groups.values() for p in combinations(ks, 2)}
+
+    pred_pairs, gold_pairs = pairs(predicted), pairs(gold)
+    tp = len(pred_pairs & gold_pairs)
+    p = tp / len(pred_pairs) if pred_pairs else 1.0
+    r = tp / len(gold_pairs) if gold_pairs else 1.0
+    return {"precision": p, "recall": r, "tp": tp, "fp": len(pred_pairs) - tp, "fn": len(gold_pairs) - tp,
+            "mentions": len(gold), "gold_events": len(set(gold.values()))}
