@@ -93,6 +93,9 @@ def _place_key(folded: str) -> str | None:
     if not rest:
         return None
     place = gazetteers.countries().get(rest)
+    if place is None and len(rest) >= 6 and rest not in gazetteers.provinces() and rest not in gazetteers.capitals():
+        close = difflib.get_close_matches(rest, list(gazetteers.countries()), n=1, cutoff=0.85)
+        place = gazetteers.countries()[close[0]] if close else None  # a misspelt country ("Balarus")
     if place is not None:
         return f"c:{place.code}" if place.code else f"c:{gazetteers.key(place.canonical)}"
     prov = gazetteers.provinces().get(rest)
@@ -101,10 +104,6 @@ def _place_key(folded: str) -> str | None:
     cap = gazetteers.capitals().get(rest)
     if cap is not None:
         return f"c:{cap.code}"
-    if len(rest) >= 6:  # a misspelt country ("Balarus"): one letter off a long name
-        close = difflib.get_close_matches(rest, list(gazetteers.countries()), n=1, cutoff=0.85)
-        if close:
-            return _place_key(close[0])
     return None
 
 
@@ -365,7 +364,9 @@ def match_referenced(ref: Mention, ev: Mention) -> str | None:
         return None
     if ref.date_value and ev.date_value:
         when = _dates_agree(ref, ev)
-        if when in ("day", "month_day") and (shared >= 2 or words >= 0.25 or title_same):
+        if when == "day" and (shared >= 2 or words >= 0.25 or title_same):
+            return "referenced+day"
+        if when == "month_day" and (words >= (0.2 if shared >= 2 else 0.25) or title_same):
             return f"referenced+{when}"
         if when == "year" and shared >= 2 and (words >= 0.3 or title_same):
             return "referenced+year+words"
@@ -445,24 +446,53 @@ def compare_blocks(blocks: list[tuple[str, list[Mention]]]) -> list[tuple[str, s
 
 # --- clustering ----------------------------------------------------------------------------
 
-class _UnionFind:
+class _Clusters:
+    """Union-find whose clusters keep what must stay consistent inside one signing: one day,
+    one day-and-month, one status per article. A union that would break it is refused, so a
+    chain of links cannot join two signings that no single link joins."""
+
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
+        self.facts: dict[str, tuple[set, set, dict]] = {}
+
+    def add(self, m: Mention) -> None:
+        if m.mention_id not in self.parent:
+            self.parent[m.mention_id] = m.mention_id
+            self.facts[m.mention_id] = ({m.date} - {None}, {m.month_day} - {None}, {m.article_id: {m.status}})
 
     def find(self, x: str) -> str:
-        p = self.parent.setdefault(x, x)
-        while p != self.parent[p]:
-            self.parent[p] = self.parent[self.parent[p]]
-            p = self.parent[p]
-        self.parent[x] = p
-        return p
+        root = x
+        while root != self.parent[root]:
+            root = self.parent[root]
+        while x != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: str, b: str) -> bool:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if rb < ra:
-                ra, rb = rb, ra
-            self.parent[rb] = ra
+        if ra == rb:
+            return True
+        (da, ma, sa), (db, mb, sb) = self.facts[ra], self.facts[rb]
+        if len(da | db) > 1 or len(ma | mb) > 1:
+            return False
+        if any(len(sa[k] | sb[k]) > 1 for k in sa.keys() & sb.keys()):
+            return False
+        if rb < ra:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        merged = {k: sa.get(k, set()) | sb.get(k, set()) for k in sa.keys() | sb.keys()}
+        self.facts[ra] = (da | db, ma | mb, merged)
+        del self.facts[rb]
+        return True
+
+
+# stronger evidence links first: a refused union leaves the weaker link out
+_RULE_ORDER = ("parties+day", "parties+month_day", "party+day+words", "party+month_day+words",
+               "parties+window", "party+window+words", "parties+words", "party+words")
+
+
+def _rank(rule: str) -> int:
+    return _RULE_ORDER.index(rule) if rule in _RULE_ORDER else len(_RULE_ORDER)
 
 
 @dataclass
@@ -511,21 +541,22 @@ def link(mentions: Iterable[Mention], engine=None, chunk_blocks: int = 256) -> L
     reps = sorted(nodes.values(), key=lambda m: m.mention_id)
     blocks = list(_candidate_groups(reps))
     compared = sum(min(len(b) - 1, MAX_BLOCK) * len(b) for _, b in blocks)
-    uf = _UnionFind()
+    uf = _Clusters()
+    for mid in sorted(by_id):
+        uf.add(by_id[mid])
     rule_of: dict[str, str] = {}
     for rep_id, mids in members.items():
         for mid in mids:
-            uf.union(rep_id, mid)
-            if mid != rep_id:
+            if mid != rep_id and uf.union(rep_id, mid):
                 rule_of[mid] = "same_signature"
     if engine is None:
         results: Iterable = [(None, compare_blocks(blocks))]
     else:
         results = engine.map_ordered(compare_blocks, _chunks(blocks, chunk_blocks))
-    edges = sorted({e for _, chunk_edges in results for e in chunk_edges})
+    edges = sorted({e for _, chunk_edges in results for e in chunk_edges}, key=lambda e: (_rank(e[2]), e))
     for a, b, rule in edges:
-        uf.union(a, b)
-        rule_of.setdefault(max(a, b), rule)
+        if uf.union(a, b):
+            rule_of.setdefault(max(a, b), rule)
     # referenced mentions: a cluster of them attaches to the event it refers to
     clusters: dict[str, list[Mention]] = defaultdict(list)
     for mid in sorted(by_id):
@@ -552,9 +583,9 @@ def link(mentions: Iterable[Mention], engine=None, chunk_blocks: int = 256) -> L
                         best = (score, cand, rule, ref)
         if best:
             target = uf.find(best[1].mention_id)
-            uf.union(target, root)
-            articles[uf.find(root)] = articles[target] | articles[root]
-            rule_of[best[3].mention_id] = best[2]
+            if uf.union(target, root):
+                articles[uf.find(root)] = articles[target] | articles[root]
+                rule_of[best[3].mention_id] = best[2]
     # events and stable ids
     groups: dict[str, list[Mention]] = defaultdict(list)
     for mid, m in by_id.items():
