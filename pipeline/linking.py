@@ -647,3 +647,125 @@ def pairwise_scores(predicted: dict[str, str], gold: dict[str, str]) -> dict:
     r = tp / len(gold_pairs) if gold_pairs else 1.0
     return {"precision": p, "recall": r, "tp": tp, "fp": len(pred_pairs) - tp, "fn": len(gold_pairs) - tp,
             "mentions": len(gold), "gold_events": len(set(gold.values()))}
+
+
+# --- events and their best values ----------------------------------------------------------
+
+def _pick(ms: list[Mention], value, among=None) -> tuple[object, str | None]:
+    """The most frequent non-empty value (compared folded when a string) among `among` (default
+    all mentions), ties to the earliest mention; with the agreement id it came from."""
+    pool = [m for m in (among if among is not None else ms) if value(m)]
+    if not pool:
+        return None, None
+    counts = Counter(fold(value(m)) if isinstance(value(m), str) else value(m) for m in pool)
+    best = max(counts.values())
+    for m in pool:  # pool is in event order (earliest report first)
+        v = value(m)
+        if counts[fold(v) if isinstance(v, str) else v] == best:
+            return v, m.mention_id
+    return None, None
+
+
+def _event_row(eid: str, ms: list[Mention]) -> dict:
+    told = [m for m in ms if m.status != "referenced"] or ms
+    date_value, date_from = _pick(ms, lambda m: m.date and m.date_value[:10], told)
+    if date_value is None:
+        date_value, date_from = _pick(ms, lambda m: m.date_value, told)
+    typ, type_from = _pick(ms, lambda m: m.type if m.type != "other" else None, told)
+    if typ is None:
+        typ, type_from = told[0].type, told[0].mention_id
+    with_parties = [m for m in told if m.keys] or [m for m in ms if m.keys]
+    sets = Counter(m.all_keys for m in with_parties)  # the party set most reports agree on, then the fullest
+    party_src = max(with_parties, key=lambda m: (sets[m.all_keys], len(m.keys), -with_parties.index(m))) \
+        if with_parties else None
+    location, location_from = _pick(ms, lambda m: m.location, told)
+    title, title_from = _pick(ms, lambda m: m.title, told)
+    statuses = {m.status for m in ms}
+    published = sorted(m.published for m in ms if m.published)
+    return {
+        "event_id": eid,
+        "status": next(s for s in ("signed", "planned", "referenced") if s in statuses),
+        "type": typ, "type_agreement_id": type_from,
+        "date_value": date_value, "date": _date(date_value), "date_agreement_id": date_from,
+        "parties": list(party_src.parties) if party_src else [],
+        "party_keys": sorted(party_src.all_keys) if party_src else [],
+        "parties_agreement_id": party_src.mention_id if party_src else None,
+        "location": location, "location_agreement_id": location_from,
+        "title": title, "title_agreement_id": title_from,
+        "mention_count": len(ms), "article_count": len({m.article_id for m in ms}),
+        "outlet_count": len({m.site for m in ms if m.site}),
+        "first_reported": published[0] if published else None,
+        "last_reported": published[-1] if published else None,
+        "first_article_id": ms[0].article_id, "link_version": LINK_VERSION,
+    }
+
+
+def event_rows(linked: Linked) -> dict[str, list[dict]]:
+    """The rows of the `events` and `event_mentions` tables, in a stable order."""
+    events, mentions = [], []
+    for eid, ms in sorted(linked.events().items()):
+        events.append(_event_row(eid, ms))
+        for m in ms:
+            mentions.append({"agreement_id": m.mention_id, "event_id": eid, "article_id": m.article_id,
+                             "status": m.status, "rule": linked.rule_of.get(m.mention_id, "linked"),
+                             "published_date": m.published, "site": m.site, "link_version": LINK_VERSION})
+    return {"events": events, "event_mentions": mentions}
+
+
+def event_index(records: Iterable[dict]) -> dict[str, str]:
+    """agreement_id → event_id for the agreements of these records (for the review page: the
+    mentions of one event grouped)."""
+    return link(mentions_from_records(records)).event_of
+
+
+def mentions_from_duckdb(con) -> list[Mention]:
+    """The mentions of every agreement in a kyket DuckDB database (for relinking after `kyket load`)."""
+    parties: dict[str, list[list[str]]] = defaultdict(list)
+    for gid, name, canonical in con.execute(
+            "SELECT agreement_id, name, canonical FROM parties ORDER BY agreement_id, position").fetchall():
+        parties[gid].append([name, canonical])
+    out = []
+    for row in con.execute(
+            "SELECT a.agreement_id, a.article_id, a.status, a.type, a.date_value, a.evidence, a.title, a.location, "
+            "a.confidence, r.published_at, r.source_site, r.source_url FROM agreements a JOIN articles r USING (article_id) "
+            "ORDER BY a.agreement_id").fetchall():
+        gid, aid, status, typ, date_value, evidence, title, location, conf, pub, site, url = row
+        ps = parties.get(gid, [])
+        out.append(Mention(mention_id=gid, article_id=aid, status=status, type=typ, parties=[p[1] for p in ps],
+                           party_names=ps, date_value=date_value, published=_date(pub),
+                           site=_site({"source": {"site": site, "url": url}}), evidence=evidence or "",
+                           title=title, location=location, confidence=conf or 0.0))
+    return out
+
+
+def _month(row: dict) -> str:
+    v = row.get("date_value") or ""
+    if len(v) >= 7 and v[:4].isdigit():
+        return v[:7]
+    if v.startswith("--"):
+        return "????-" + v[2:4]
+    if v[:4].isdigit():
+        return v[:4]
+    first = row.get("first_reported")
+    return f"{first:%Y-%m} (reported)" if first else "unknown"
+
+
+def format_summary(events: list[dict], top: int = 10) -> str:
+    """`kyket events`: counts, the largest events, events per month."""
+    mentions = sum(e["mention_count"] for e in events)
+    multi = [e for e in events if e["article_count"] > 1]
+    lines = [f"agreements {mentions} -> events {len(events)}; {len(multi)} reported by more than one article "
+             f"({sum(e['mention_count'] for e in multi)} agreements); "
+             f"{sum(e['mention_count'] for e in events if e['mention_count'] > 1)} agreements share an event",
+             "", f"largest events (top {top}):",
+             f"  {'mentions':>8} {'articles':>8}  {'date':<10}  {'type':<28} parties | title"]
+    order = sorted(events, key=lambda e: (-e["mention_count"], -e["article_count"], e["event_id"]))
+    for e in order[:top]:
+        parties = "; ".join(e["parties"] or [])[:70]
+        title = f" | {e['title'][:40]}" if e.get("title") else ""
+        lines.append(f"  {e['mention_count']:>8} {e['article_count']:>8}  {e.get('date_value') or '?':<10}  "
+                     f"{e['type']:<28} {parties}{title}  [{e['event_id']}]")
+    per = Counter(_month(e) for e in events)
+    lines += ["", "events per month (signing date; ????-MM: day and month only; (reported): no date, first report):"]
+    lines += [f"  {m:<18} {n:>6}" for m, n in sorted(per.items())]
+    return "\n".join(lines) + "\n"
