@@ -54,6 +54,7 @@ from pipeline.textnorm import fold, name_key
 WINDOW_DAYS = 14  # anchors further apart are never one signing
 MAX_BLOCK = 200  # larger blocks: sorted neighbourhood of this width
 LINK_VERSION = "1"
+KEYLESS_MIN_EVIDENCE = 60  # characters of evidence two reports naming no party must share word for word
 
 
 # --- party keys ----------------------------------------------------------------------------
@@ -534,7 +535,8 @@ def link(mentions: Iterable[Mention], engine=None, chunk_blocks: int = 256) -> L
     seen_in_article: Counter = Counter()
     for mid in sorted(by_id):
         m = by_id[mid]
-        sig = m.signature() if m.keys else ("mention", mid)
+        # a report naming no party is one with another only when its evidence is the same long text
+        sig = m.signature() if m.keys or len(m.evidence) >= KEYLESS_MIN_EVIDENCE else ("mention", mid)
         seen_in_article[(m.article_id, sig)] += 1
         rep = nodes.setdefault((sig, seen_in_article[(m.article_id, sig)]), m)
         members[rep.mention_id].append(mid)
