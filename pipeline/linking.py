@@ -122,8 +122,8 @@ def party_keys(name: str) -> frozenset[str]:
     bare = _clean(_BRACKET.sub(" ", name))
     if not bare:
         return frozenset(keys)
-    if _ACRONYM.match(bare.replace(" ", "")) and " " not in bare and not gazetteers.is_place_name(bare):
-        keys.add("a:" + fold(bare).replace(".", "").replace("-", ""))
+    if " " not in bare and len(bare) >= 3 and bare[0].isupper() and not gazetteers.is_place_name(bare):
+        keys.add("a:" + fold(bare).replace(".", "").replace("-", ""))  # a one-word name: "VNPT", "Nasdaq"
     folded = gazetteers.key(bare)
     place = _place_key(folded)
     if place:
