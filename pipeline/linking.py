@@ -598,9 +598,11 @@ def link(mentions: Iterable[Mention], engine=None, chunk_blocks: int = 256) -> L
         eid = event_id(ms[0])
         for m in ms:
             event_of[m.mention_id] = eid
+        # the first report's own link rule passes to the mention it was linked to
+        handed = rule_of.get(ms[0].mention_id, "linked")
         rule_of[ms[0].mention_id] = "first"
         for m in ms[1:]:
-            rule_of.setdefault(m.mention_id, "linked")
+            rule_of.setdefault(m.mention_id, handed)
     return Linked(event_of, rule_of, by_id, compared)
 
 
