@@ -1,6 +1,13 @@
 """Scale of event linking: the agreements of a run repeated 1x, 4x, 16x (ids made distinct).
 
-    python scripts/link_bench.py RUN/records.jsonl [--repeat 1,4,16] [--engine local|dask] [--workers 2]
+    python scripts/link_bench.py RUN/records.jsonl [--repeat 1,4,16] [--copies same|reworded]
+                                 [--engine local|dask] [--workers 2]
+
+`--copies same` (default): the copies are the articles again under other ids, as a syndicated
+story is; identical reports are merged before any comparison. `--copies reworded`: each copy's
+evidence gets a word of its own, so no two reports are identical and every block holds k times
+the reports — the worst case for blocking (its cost is then bounded by the sorted-neighbourhood
+width, MAX_BLOCK, per report).
 
 Each size runs in a fresh process (so its peak memory is its own). In that process a floor is
 measured first: building the linker's mentions (party keys, dates, evidence words) from the
@@ -25,7 +32,7 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def _one(records: str, k: int, engine: str, workers: int) -> dict:
+def _one(records: str, k: int, engine: str, workers: int, copies: str) -> dict:
     from pipeline.linking import Mention, link, mentions_from_record
 
     base = _rss_mb()
@@ -42,6 +49,9 @@ def _one(records: str, k: int, engine: str, workers: int) -> dict:
             copy = dict(rec, article_id=f"{rec['article_id']}#{i}" if i else rec["article_id"])
             copy["agreements"] = [dict(a, agreement_id=f"{a['agreement_id']}#{i}" if i else a["agreement_id"])
                                   for a in rec["agreements"]]
+            if copies == "reworded" and i:
+                for a in copy["agreements"]:
+                    a["evidence"] = dict(a["evidence"], text=f"{a['evidence']['text']} bản{i}")
             mentions.extend(mentions_from_record(copy))
     floor = time.perf_counter() - t0
     eng = None
@@ -65,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("records")
     ap.add_argument("--repeat", default="1,4,16")
+    ap.add_argument("--copies", choices=("same", "reworded"), default="same")
     ap.add_argument("--engine", choices=("local", "dask"), default="local")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
@@ -73,14 +84,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"link_bench: {args.records} is not a file: give the records.jsonl of a `kyket run`", file=sys.stderr)
         return 2
     if args.child:
-        print(json.dumps(_one(args.records, args.child, args.engine, args.workers)))
+        print(json.dumps(_one(args.records, args.child, args.engine, args.workers, args.copies)))
         return 0
     rows = []
     for k in (int(x) for x in args.repeat.split(",")):
         out = subprocess.run([sys.executable, __file__, args.records, "--child", str(k), "--engine", args.engine,
-                              "--workers", str(args.workers)], capture_output=True, text=True, check=True)
+                              "--workers", str(args.workers), "--copies", args.copies],
+                             capture_output=True, text=True, check=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"engine {args.engine}" + (f" ({args.workers} workers)" if args.engine == "dask" else ""))
+    print(f"copies {args.copies}, engine {args.engine}" + (f" ({args.workers} workers)" if args.engine == "dask" else ""))
     print(f"{'x':>3} {'mentions':>9} {'events':>7} {'pairs':>7} {'floor s':>8} {'link s':>8} {'link/floor':>10} "
           f"{'ms/1k':>8} {'peak MB':>8} {'+MB':>6}")
     for r in rows:

@@ -234,6 +234,7 @@ def test_linking_the_dev_gold_agreements():
                 ["baomoi-22328718:0", "baomoi-22329792:0", "baomoi-22330668:0"],   # Mỹ–Ả Rập Xê-út, 20 May
                 ["baomoi-22407033:0", "baomoi-22407167:0", "baomoi-22409119:0", "baomoi-22417541:0"],  # NASDAQ–VNG
                 ["baomoi-21474023:0", "baomoi-21478595:0", "baomoi-21480586:0"],   # Hyosung – Bà Rịa-Vũng Tàu
+                ["baomoi-21490888:0", "baomoi-21492049:0", "baomoi-21494279:0"],   # 39th Việt Nam–Lào session
                 ["baomoi-22731354:0", "baomoi-22736594:0"]):                       # Mỹ–Qatar, 11 July
         assert len({ev[i] for i in ids}) == 1, ids
 
