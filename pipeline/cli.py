@@ -165,7 +165,11 @@ def _event_rows_of(path: Path) -> list[dict]:
 
         if not path.exists():
             raise FileNotFoundError(f"{path} does not exist: give a database made by `kyket run` or `kyket load`")
-        con = duckdb.connect(str(path), read_only=True)
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+        except duckdb.Error as exc:
+            raise NotRecords(f"{path} cannot be opened as a DuckDB database ({str(exc).splitlines()[0]}): give a "
+                             "database made by `kyket run` or `kyket load`") from None
         try:
             tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
             if "events" not in tables:

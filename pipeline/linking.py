@@ -49,6 +49,7 @@ from functools import cache, lru_cache
 
 import regex
 
+from pipeline.tables import _date  # ISO string → DATE when complete, as the warehouse types it
 from pipeline.textnorm import fold, name_key
 
 WINDOW_DAYS = 14  # anchors further apart are never one signing
@@ -148,15 +149,6 @@ def party_keys(name: str) -> frozenset[str]:
 
 
 # --- mentions ------------------------------------------------------------------------------
-
-def _date(value: str | None) -> dt.date | None:
-    if value and len(value) >= 10 and value[4] == "-" and value[:4].isdigit():
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
 
 def _month_day(value: str | None) -> str | None:
     """MM-DD of a complete or a --MM-DD date, else None."""
