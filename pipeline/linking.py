@@ -53,7 +53,7 @@ from pipeline.tables import _date  # ISO string → DATE when complete, as the w
 from pipeline.textnorm import fold, name_key
 
 WINDOW_DAYS = 14  # anchors further apart are never one signing
-MAX_BLOCK = 200  # larger blocks: sorted neighbourhood of this width
+MAX_BLOCK = 50  # larger blocks: sorted neighbourhood of this width (the largest block of the bench run: 25)
 LINK_VERSION = "1"
 KEYLESS_MIN_EVIDENCE = 60  # characters of evidence two reports naming no party must share word for word
 
@@ -414,27 +414,43 @@ def _untimed_pair(a: Mention, b: Mention) -> bool:
     return not (a.anchor and b.anchor) and not (a.month_day and b.month_day)
 
 
-def compare_blocks(blocks: list[tuple[str, list[Mention]]]) -> list[tuple[str, str, str]]:
-    """Matched pairs (mention id, mention id, rule) within each block: the pure per-block
-    step an engine can distribute. A block larger than MAX_BLOCK is compared by sorted
-    neighbourhood (each mention with the next MAX_BLOCK in time order)."""
+def compare_blocks(blocks: list[tuple[str, list[Mention]]]) -> tuple[list[tuple[str, str, str]], int]:
+    """Matched pairs (mention id, mention id, rule) within each block, and the number of pairs
+    compared: the pure per-block step an engine can distribute. A block larger than MAX_BLOCK
+    is compared by sorted neighbourhood (each mention with the next MAX_BLOCK in time order)."""
     out = []
+    compared = 0
     for kind, block in blocks:
         block = sorted(block, key=lambda m: (m.anchor or dt.date.max, m.month_day or "", m.mention_id))
-        n = len(block)
+        for i, j in _neighbour_pairs(kind, block):
+            a, b = block[i], block[j]
+            if a.mention_id == b.mention_id or (kind == "pp" and not _untimed_pair(a, b)):
+                continue
+            if (a.status == "referenced") != (b.status == "referenced"):
+                continue  # a referenced mention joins an event after clustering
+            compared += 1
+            rule = match(a, b)
+            if rule:
+                out.append((min(a.mention_id, b.mention_id), max(a.mention_id, b.mention_id), rule))
+    return out, compared
+
+
+def _neighbour_pairs(kind: str, block: list[Mention]) -> Iterator[tuple[int, int]]:
+    """Index pairs of a sorted block: each with the next MAX_BLOCK. In a block of party-key pairs
+    only pairs with a side that has no day-and-month can be untimed, so only those sides are
+    walked (each with MAX_BLOCK neighbours either way)."""
+    n = len(block)
+    if kind != "pp":
         for i in range(n):
-            a = block[i]
             for j in range(i + 1, min(n, i + 1 + MAX_BLOCK)):
-                b = block[j]
-                if a.mention_id == b.mention_id or (kind == "pp" and not _untimed_pair(a, b)):
-                    continue
-                ref_a, ref_b = a.status == "referenced", b.status == "referenced"
-                if ref_a != ref_b:
-                    continue  # a referenced mention joins an event after clustering
-                rule = match(a, b)
-                if rule:
-                    out.append((min(a.mention_id, b.mention_id), max(a.mention_id, b.mention_id), rule))
-    return out
+                yield i, j
+        return
+    for i in range(n):
+        if block[i].month_day is not None:
+            continue
+        for j in range(max(0, i - MAX_BLOCK), min(n, i + 1 + MAX_BLOCK)):
+            if j != i and not (block[j].month_day is None and j < i):
+                yield i, j
 
 
 # --- clustering ----------------------------------------------------------------------------
@@ -494,7 +510,7 @@ class Linked:
     event_of: dict[str, str]  # mention_id → event_id
     rule_of: dict[str, str]  # mention_id → rule ("first" for the first mention of an event)
     mentions: dict[str, Mention]
-    pairs_compared: int = 0
+    pairs_compared: int = 0  # candidate pairs the rules were asked about (a pair in two blocks counts twice)
 
     def events(self) -> dict[str, list[Mention]]:
         out: dict[str, list[Mention]] = defaultdict(list)
@@ -534,7 +550,6 @@ def link(mentions: Iterable[Mention], engine=None, chunk_blocks: int = 256) -> L
         members[rep.mention_id].append(mid)
     reps = sorted(nodes.values(), key=lambda m: m.mention_id)
     blocks = list(_candidate_groups(reps))
-    compared = sum(min(len(b) - 1, MAX_BLOCK) * len(b) for _, b in blocks)
     uf = _Clusters()
     for mid in sorted(by_id):
         uf.add(by_id[mid])
@@ -547,7 +562,12 @@ def link(mentions: Iterable[Mention], engine=None, chunk_blocks: int = 256) -> L
         results: Iterable = [(None, compare_blocks(blocks))]
     else:
         results = engine.map_ordered(compare_blocks, _chunks(blocks, chunk_blocks))
-    edges = sorted({e for _, chunk_edges in results for e in chunk_edges}, key=lambda e: (_rank(e[2]), e))
+    found: set[tuple[str, str, str]] = set()
+    compared = 0
+    for _, (chunk_edges, n) in results:
+        found.update(chunk_edges)
+        compared += n
+    edges = sorted(found, key=lambda e: (_rank(e[2]), e))
     for a, b, rule in edges:
         if uf.union(a, b):
             rule_of.setdefault(max(a, b), rule)

@@ -33,8 +33,9 @@ def _rss_mb() -> float:
 
 
 def _one(records: str, k: int, engine: str, workers: int, copies: str) -> dict:
-    from pipeline.linking import Mention, link, mentions_from_record
+    from pipeline.linking import Mention, link, mentions_from_record, party_keys
 
+    party_keys("Hoa Kỳ")  # the gazetteers and word lists load once per process, before any timing
     base = _rss_mb()
     recs = []
     with open(records, encoding="utf-8") as fh:
