@@ -162,6 +162,7 @@ def _month_day(value: str | None) -> str | None:
 
 
 _WORD = regex.compile(r"\p{L}+")
+_YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 @dataclass
@@ -185,6 +186,7 @@ class Mention:
     date: dt.date | None = field(default=None, repr=False)
     month_day: str | None = field(default=None, repr=False)
     words: frozenset[str] = field(default_factory=frozenset, repr=False)
+    when: str | None = field(default=None, repr=False)  # the date the rules compare
 
     def __post_init__(self) -> None:
         forms = self.party_names or [[p] for p in self.parties]
@@ -194,8 +196,13 @@ class Mention:
             if ks and ks not in keys:
                 keys.append(ks)
         self.keys = keys
-        self.date = _date(self.date_value)
-        self.month_day = _month_day(self.date_value)
+        self.when = self.date_value
+        if self.status == "referenced" and self.when and self.when.startswith("--"):
+            year = _YEAR.search(self.evidence)
+            if year:  # a past signing told with its year, dated without one: the day came from elsewhere
+                self.when = year.group(0)  # (the dateline); linking trusts the year
+        self.date = _date(self.when)
+        self.month_day = _month_day(self.when)
         self.words = frozenset(_WORD.findall(fold(self.evidence)))
 
     @property
@@ -291,9 +298,9 @@ def _dates_agree(a: Mention, b: Mention) -> str | None:
         return "month_day"
     if a.anchor and b.anchor:
         return "window" if abs((a.anchor - b.anchor).days) <= WINDOW_DAYS else None
-    if a.date_value and b.date_value and a.date_value[:1].isdigit() and b.date_value[:1].isdigit():
-        short = min(len(a.date_value), len(b.date_value))  # years or year-months: one must extend the other
-        return "year" if a.date_value[:short] == b.date_value[:short] else None
+    if a.when and b.when and a.when[:1].isdigit() and b.when[:1].isdigit():
+        short = min(len(a.when), len(b.when))  # years or year-months: one must extend the other
+        return "year" if a.when[:short] == b.when[:short] else None
     return "none"
 
 
@@ -321,7 +328,7 @@ def match(a: Mention, b: Mention) -> str | None:
         if same_type and when in ("month_day", "window"):
             return f"parties+{when}"
         if same_type and when in ("none", "year") and (words >= 0.2 or title_same):
-            close = when == "year" and min(len(a.date_value or ""), len(b.date_value or "")) >= 7
+            close = when == "year" and min(len(a.when or ""), len(b.when or "")) >= 7
             if a.status == b.status == "referenced" and not (words >= (0.3 if close else 0.5) or title_same):
                 return None  # two background mentions: nearly the same words, or the same month and some
             return "parties+words"
@@ -355,7 +362,7 @@ def match_referenced(ref: Mention, ev: Mention) -> str | None:
     title_same = bool(ref.title and ev.title and fold(ref.title) == fold(ev.title))
     if ref.title and ev.title and not title_same:
         return None
-    if ref.date_value and ev.date_value:
+    if ref.when and ev.when:
         when = _dates_agree(ref, ev)
         if when == "day" and (shared >= 2 or words >= 0.25 or title_same):
             return "referenced+day"
@@ -364,7 +371,7 @@ def match_referenced(ref: Mention, ev: Mention) -> str | None:
         if when == "year" and shared >= 2 and (words >= 0.3 or title_same):
             return "referenced+year+words"
         return None
-    if shared < 2 or not types_agree(ref.type, ev.type) or ref.date_value:
+    if shared < 2 or not types_agree(ref.type, ev.type) or ref.when:
         return None  # a dated past signing is not a report that gives no date
     if ref.published and ev.anchor and ev.anchor > ref.published:
         return None  # told as past before it happened
