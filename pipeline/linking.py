@@ -15,22 +15,31 @@ Researchers count events; articles count the press (GDELT's EVENTS/MENTIONS spli
   "Hyosung"). Places come from `extractors.gazetteers`; the stripped words from
   `lexicons/linking.yaml`.
 - **Time**: a mention's anchor is its signing date when complete, else its article's
-  publication date. Two anchored mentions are compared only when the anchors are at most
-  `WINDOW_DAYS` apart; two complete signing dates must be the same day; day-and-month dates
-  must agree on day and month.
-- **Blocking**: a mention is indexed under (party key, anchor's window bucket) — or, without
-  an anchor, under (party key, day-month) or (pair of party keys) — and compared only with
-  the mentions of its own and the next bucket, so the pairs grow with the size of the busiest
-  blocks, not with the square of the corpus. Mentions with the same signature (party keys,
-  date, anchor, type, status) are one node before pairing, so a story syndicated many times
-  costs one comparison. A block larger than `MAX_BLOCK` is compared by sorted neighbourhood
-  (each mention with the next `MAX_BLOCK` in time order).
+  publication date. Two complete signing dates must be the same day; day-and-month dates must
+  agree on day and month; anchors otherwise at most `WINDOW_DAYS` apart; years or year-months
+  one a prefix of the other. A referenced mention dated by day and month only whose evidence
+  names a year is compared by that year (its day came from the article's dateline).
+- **Blocking**: a mention is indexed under (party key, anchor's window bucket), (party key,
+  day-month) and (pair of party keys) — the last only for pairs with a side that has no
+  time in common with the other — and compared only within a block (a time block joined with
+  the next bucket of its key), so the pairs grow with the size of the busiest blocks, not
+  with the square of the corpus. Mentions with the same signature (party keys, date, anchor,
+  type, status, title, evidence: a syndicated copy) are one node before pairing. A block
+  larger than `MAX_BLOCK` is compared by sorted neighbourhood (each mention with the next
+  `MAX_BLOCK` in time order).
 - **Rules** (`match`): at least two parties in common, or one when either side knows only
   one party and the date, type and evidence words agree too; a party set with two parties
-  the other lacks is another signing; differing types only with a same-day date.
-- **Referenced** mentions (a past signing told as background) join the earlier signed event
-  they share two parties (and the date, when given) with; several candidates: the latest
-  before the article; none: an event of their own.
+  the other lacks is another signing; differing types only with the same day and the same
+  parties; an article's signing and its plan (or its background) are two mentions of two
+  events.
+- **Clustering**: union-find, strongest links first; a union that would put two days, two
+  day-months or one article's agreements of two statuses in one cluster is refused, so a
+  chain cannot join what no single link joins.
+- **Referenced** mentions (a past signing told as background) join the event they recall:
+  two parties in common (one when both know one), the same day when the reference gives
+  one, or the same type and evidence words; never an event of their own article, nor one
+  that happens after the article; several candidates: the one sharing most parties, then
+  the latest; none: an event of their own.
 - **Event ids** are `ev_` + a hash of the event's first mention by (publication date,
   article id, agreement id): the same on reruns and whatever the order of the inputs.
 
