@@ -29,8 +29,8 @@ Researchers count events; articles count the press (GDELT's EVENTS/MENTIONS spli
   `MAX_BLOCK` in time order).
 - **Rules** (`match`): at least two parties in common, or one when either side knows only
   one party and the date, type and evidence words agree too; a party set with two parties
-  the other lacks is another signing; differing types only with the same day and the same
-  parties; an article's signing and its plan (or its background) are two mentions of two
+  the other lacks is another signing; differing types only on the same complete day, or the
+  same day-and-month with the same party set; an article's signing and its plan (or its background) are two mentions of two
   events.
 - **Clustering**: union-find, strongest links first; a union that would put two days, two
   day-months or one article's agreements of two statuses in one cluster is refused, so a
