@@ -104,7 +104,8 @@ def _place_key(folded: str) -> str | None:
     if not rest:
         return None
     place = gazetteers.countries().get(rest)
-    if place is None and len(rest) >= 6 and rest not in gazetteers.provinces() and rest not in gazetteers.capitals():
+    if (place is None and len(rest) >= 6 and rest.count(" ") <= 2 and rest not in gazetteers.provinces()
+            and rest not in gazetteers.capitals()):
         close = difflib.get_close_matches(rest, list(gazetteers.countries()), n=1, cutoff=0.85)
         place = gazetteers.countries()[close[0]] if close else None  # a misspelt country ("Balarus")
     if place is not None:
