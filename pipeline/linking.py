@@ -64,6 +64,7 @@ from pipeline.textnorm import fold, name_key
 WINDOW_DAYS = 14  # anchors further apart are never one signing
 MAX_BLOCK = 50  # larger blocks: sorted neighbourhood of this width (the largest block of the bench run: 25)
 LINK_VERSION = "1"
+REFERENCE_CANDIDATES = 250  # latest reports per party key (pair) a referenced mention is compared with
 KEYLESS_MIN_EVIDENCE = 60  # characters of evidence two reports naming no party must share word for word
 
 
@@ -593,18 +594,14 @@ def link(mentions: Iterable[Mention], engine=None, chunk_blocks: int = 256) -> L
     for mid in sorted(by_id):
         clusters[uf.find(mid)].append(by_id[mid])
     articles = {r: {m.article_id for m in ms} for r, ms in clusters.items()}
-    by_key: dict[str, list[Mention]] = defaultdict(list)
-    for m in reps:
-        if m.status != "referenced":
-            for k in m.all_keys:
-                by_key[k].append(m)
+    index = _ReferenceIndex([m for m in reps if m.status != "referenced"])
     rep_ids = {m.mention_id for m in reps}
     for root in sorted(r for r, ms in clusters.items() if all(m.status == "referenced" for m in ms)):
         best = None
         for ref in clusters[root]:
             if ref.mention_id not in rep_ids:
                 continue
-            for cand in _referenced_candidates(ref, by_key):
+            for cand in index.candidates(ref):
                 if articles[uf.find(cand.mention_id)] & articles[root]:
                     continue  # an article that tells both tells two signings
                 rule = match_referenced(ref, cand)
@@ -635,17 +632,41 @@ def link(mentions: Iterable[Mention], engine=None, chunk_blocks: int = 256) -> L
     return Linked(event_of, rule_of, by_id, compared)
 
 
-def _referenced_candidates(ref: Mention, by_key: dict[str, list[Mention]]) -> list[Mention]:
-    """Non-referenced mentions sharing a party key with `ref`; a key shared by thousands (a
-    country) is left to the rarer keys of the same party set."""
-    seen: dict[str, Mention] = {}
-    for k in sorted(ref.all_keys):
-        lst = by_key.get(k, [])
-        if len(lst) > MAX_BLOCK * 5:
-            continue
-        for m in lst:
-            seen.setdefault(m.mention_id, m)
-    return [seen[k] for k in sorted(seen)]
+class _ReferenceIndex:
+    """The reports a referenced mention may recall: those sharing two of its party keys (or one,
+    when either side names one party). Each list is kept in time order and only its latest
+    REFERENCE_CANDIDATES are asked, so a country pair told of thousands of times costs a bounded
+    number of comparisons per reference."""
+
+    def __init__(self, reports: list[Mention]) -> None:
+        self.by_pair: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+        self.by_key: dict[str, list[Mention]] = defaultdict(list)  # every report, by each key
+        self.single: dict[str, list[Mention]] = defaultdict(list)  # reports naming one party
+        for m in reports:
+            keys = sorted(m.all_keys)
+            for k in keys:
+                self.by_key[k].append(m)
+                if len(m.keys) == 1:
+                    self.single[k].append(m)
+            for i, k1 in enumerate(keys):
+                for k2 in keys[i + 1:]:
+                    self.by_pair[(k1, k2)].append(m)
+        for table in (self.by_pair, self.by_key, self.single):
+            for lst in table.values():
+                lst.sort(key=lambda m: (m.anchor or dt.date.min, m.mention_id))
+
+    def candidates(self, ref: Mention) -> list[Mention]:
+        keys = sorted(ref.all_keys)
+        if len(ref.keys) == 1:
+            lists = [self.by_key.get(k, []) for k in keys]
+        else:
+            lists = [self.by_pair.get((k1, k2), []) for i, k1 in enumerate(keys) for k2 in keys[i + 1:]]
+            lists += [self.single.get(k, []) for k in keys]
+        seen: dict[str, Mention] = {}
+        for lst in lists:
+            for m in lst[-REFERENCE_CANDIDATES:]:
+                seen.setdefault(m.mention_id, m)
+        return [seen[k] for k in sorted(seen)]
 
 
 def mentions_from_gold(gold: dict) -> list[Mention]:
