@@ -64,7 +64,7 @@ from pipeline.textnorm import fold, name_key
 WINDOW_DAYS = 14  # anchors further apart are never one signing
 MAX_BLOCK = 50  # larger blocks: sorted neighbourhood of this width (the largest block of the bench run: 25)
 LINK_VERSION = "1"
-REFERENCE_CANDIDATES = 250  # latest reports per party key (pair) a referenced mention is compared with
+REFERENCE_CANDIDATES = MAX_BLOCK  # latest reports per party key (pair) a referenced mention is compared with
 KEYLESS_MIN_EVIDENCE = 60  # characters of evidence two reports naming no party must share word for word
 
 
@@ -198,6 +198,7 @@ class Mention:
     month_day: str | None = field(default=None, repr=False)
     words: frozenset[str] = field(default_factory=frozenset, repr=False)
     when: str | None = field(default=None, repr=False)  # the date the rules compare
+    title_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         forms = self.party_names or [[p] for p in self.parties]
@@ -215,6 +216,7 @@ class Mention:
         self.date = _date(self.when)
         self.month_day = _month_day(self.when)
         self.words = frozenset(_WORD.findall(fold(self.evidence)))
+        self.title_key = fold(self.title) if self.title else None
 
     @property
     def anchor(self) -> dt.date | None:
@@ -227,7 +229,7 @@ class Mention:
     def signature(self) -> tuple:
         """Equal signatures = the same report (a syndicated copy): linked without comparison."""
         return (tuple(sorted(tuple(sorted(k)) for k in self.keys)), self.date_value, self.anchor, self.type,
-                self.status, self.title and fold(self.title), fold(self.evidence))
+                self.status, self.title_key, fold(self.evidence))
 
     def order_key(self) -> tuple:
         """The first mention of an event: earliest report, then ids (input order plays no part)."""
@@ -292,7 +294,10 @@ def types_agree(a: str, b: str) -> bool:
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
 
 
 def _dates_agree(a: Mention, b: Mention) -> str | None:
@@ -331,7 +336,7 @@ def match(a: Mention, b: Mention) -> str | None:
     if min(na, nb) - shared >= 1 and max(na, nb) - shared >= 2:
         return None  # each side has parties the other lacks: another party set
     same_type = types_agree(a.type, b.type)
-    title_same = bool(a.title and b.title and fold(a.title) == fold(b.title))
+    title_same = bool(a.title_key and a.title_key == b.title_key)
     words = _jaccard(a.words, b.words)
     if shared >= 2 and shared >= min(na, nb):
         if when == "day" or (when == "month_day" and shared == max(na, nb)):
@@ -370,8 +375,8 @@ def match_referenced(ref: Mention, ev: Mention) -> str | None:
     if n_max - shared >= 2 and n_min - shared >= 1:
         return None
     words = _jaccard(ref.words, ev.words)
-    title_same = bool(ref.title and ev.title and fold(ref.title) == fold(ev.title))
-    if ref.title and ev.title and not title_same:
+    title_same = bool(ref.title_key and ref.title_key == ev.title_key)
+    if ref.title_key and ev.title_key and not title_same:
         return None
     if ref.when and ev.when:
         when = _dates_agree(ref, ev)
