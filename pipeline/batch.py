@@ -29,7 +29,7 @@ import os
 import sys
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -325,9 +325,12 @@ def check_options(workers: int | None, chunk_size: int, engine: str) -> None:
 
 def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | None = None,
               engine: str = "local", scheduler: str | None = None, force: bool = False,
-              columns: Columns = DEFAULT_COLUMNS, chunk_size: int = 64, quiet: bool = False) -> Summary:
+              columns: Columns = DEFAULT_COLUMNS, chunk_size: int = 64, quiet: bool = False,
+              finish: Callable | None = None) -> Summary:
     """Process every article of `inputs` into `out_dir/records.jsonl`. Bad inputs, options or
-    output folder raise `InputError` before anything is created or processed."""
+    output folder raise `InputError` before anything is created or processed. `finish(engine)`
+    runs once records.jsonl is complete, before the workers stop (the warehouse build, whose
+    event linking runs on a dask cluster's workers)."""
     from pipeline.engines import make_engine
 
     t0 = time.time()
@@ -415,6 +418,8 @@ def run_batch(inputs: list[str], out_dir: str | os.PathLike, *, workers: int | N
         (out / MANIFEST).write_text(json.dumps(manifest(summary, inputs, {
             "engine": engine, "workers": workers, "force": force, "chunk_size": chunk_size,
             "columns": columns.__dict__}), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        if finish is not None:
+            finish(eng)
     finally:
         if not fh.closed:
             fh.flush()

@@ -1,4 +1,4 @@
-"""kyket command line: run, diff, review, load, bench, schema, eval."""
+"""kyket command line: run, diff, review, load, events, bench, schema, eval."""
 from __future__ import annotations
 
 import argparse
@@ -25,10 +25,19 @@ def _cmd_run(args) -> int:
     from pipeline.ingest import InputError
 
     signal.signal(signal.SIGTERM, _on_sigterm)  # stop as cleanly as on Ctrl-C
+    counts: dict[str, int] = {}
+
+    def warehouse(eng) -> None:
+        from pipeline.tables import build_warehouse
+
+        # event linking compares its blocks on the cluster's workers when the run has one
+        counts.update(build_warehouse(args.out, engine=eng if eng.name == "dask" else None))
+
     try:
         summary = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine,
                             scheduler=args.scheduler, force=args.force, columns=_columns(args),
-                            chunk_size=args.chunk_size, quiet=args.quiet)
+                            chunk_size=args.chunk_size, quiet=args.quiet,
+                            finish=None if args.no_warehouse else warehouse)
     except InputError as exc:  # found before any work started: nothing was processed or written
         print(f"kyket run: {exc}", file=sys.stderr)
         return 2
@@ -48,10 +57,7 @@ def _cmd_run(args) -> int:
     if summary.errors:
         print(f"errors by type ({summary.errors} articles; each record's `errors` says more):", file=sys.stderr)
         print("\n".join(summary.error_lines()), file=sys.stderr)
-    if not args.no_warehouse:
-        from pipeline.tables import build_warehouse
-
-        counts = build_warehouse(args.out)
+    if counts:
         print("tables: " + ", ".join(f"{t} {n}" for t, n in counts.items())
               + f" -> {Path(args.out) / 'tables'}, {Path(args.out) / 'kyket.duckdb'}", file=sys.stderr)
     if summary.duplicate_ids:
@@ -218,6 +224,53 @@ def _cmd_load(args) -> int:
     return 0
 
 
+def _event_rows_of(path: Path) -> list[dict]:
+    """The events of a run folder (its kyket.duckdb, else its records.jsonl), a DuckDB database
+    made by kyket, or a records file (linked here)."""
+    from pipeline.tables import NotRecords, event_rows, link_records
+
+    if path.is_dir():
+        if (path / "kyket.duckdb").exists():
+            path = path / "kyket.duckdb"
+        elif (path / "records.jsonl").exists():
+            path = path / "records.jsonl"
+        else:
+            raise NotRecords(f"{path} holds neither kyket.duckdb nor records.jsonl: give a `kyket run` output folder, "
+                             "its records.jsonl or a database made by `kyket load`")
+    if path.suffix == ".duckdb":
+        import duckdb
+
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist: give a database made by `kyket run` or `kyket load`")
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+        except duckdb.Error as exc:
+            raise NotRecords(f"{path} cannot be opened as a DuckDB database ({str(exc).splitlines()[0]}): give a "
+                             "database made by `kyket run` or `kyket load`") from None
+        try:
+            tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+            if "events" not in tables:
+                raise NotRecords(f"{path} has no events table (made by an older kyket): run `kyket load` on it again")
+            cur = con.execute("SELECT * FROM events")
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        finally:
+            con.close()
+    return event_rows(link_records(path))["events"]
+
+
+def _cmd_events(args) -> int:
+    from pipeline.linking import format_summary
+
+    try:
+        rows = _event_rows_of(Path(args.path))
+    except (OSError, ValueError) as exc:
+        print(f"kyket events: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(format_summary(rows, top=args.top))
+    return 0
+
+
 def _cmd_eval(args) -> int:
     from pipeline.config import COMPONENTS, DISABLED
     from pipeline.evaluate import evaluate, format_report
@@ -376,6 +429,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("records", help="a records.jsonl written by kyket run")
     p.add_argument("--duckdb", required=True, help="database file (created if missing)")
     p.set_defaults(fn=_cmd_load)
+    p = sub.add_parser("events", help="signings linked across articles: counts, the largest events, events per month")
+    p.add_argument("path", help="a `kyket run` output folder, its records.jsonl, or a DuckDB database made by kyket")
+    p.add_argument("--top", type=int, default=10, help="how many of the largest events to list")
+    p.set_defaults(fn=_cmd_events)
     p = sub.add_parser("eval", help="score the pipeline against a gold folder")
     p.add_argument("--gold", required=True)
     p.add_argument("--articles", required=True)

@@ -5,6 +5,7 @@ per entity, all built from the same `TABLES` spec, which is itself derived from 
 models in `pipeline/records.py` (types and descriptions come from the model fields):
 
     articles ─< agreements ─< parties / signatories / clauses / relations
+    events ─< event_mentions >─ agreements      (EVENT_TABLES: pipeline/linking.py, across articles)
 
 Keys are stable across reruns of the same input: `article_id` (the input's), `agreement_id`
 (the record's, derived from article id and evidence), and for the child rows a key derived
@@ -152,7 +153,57 @@ TABLES: dict[str, dict] = {
         _f("type", Relation, "type", "supports", True),
     ]},
 }
+_EV_FK = Col("event_id", "string", "→ events.event_id", True)
+
+
+def _from(what: str) -> Col:
+    return Col(f"{what}_agreement_id", "string", f"The agreement (→ agreements.agreement_id) the {what} comes from.")
+
+
+# Events: one signing, many reports (pipeline/linking.py). Not per article: they are rebuilt
+# from every agreement of the run, or of the database after `kyket load`.
+EVENT_TABLES: dict[str, dict] = {
+    "events": {"key": ["event_id"], "cols": [
+        Col("event_id", "string", "Stable id of the signing: ev_ + hash of its first report (publication date, "
+                                  "article id, agreement id); the same on reruns and in any input order.", True),
+        _VERSION,
+        Col("link_version", "string", "Version of the linking rules that made the event.", True),
+        Col("status", "string", "signed when a mention reports the signing, else planned, else referenced.", True),
+        Col("type", "string", "Most frequent type among the reports (other only when no report says more).", True),
+        _from("type"),
+        Col("date_value", "string", "Most frequent complete signing date among the reports (else a partial one: "
+                                    "--MM-DD, YYYY-MM, YYYY)."),
+        Col("date", "date", "date_value as DATE when complete."), _from("date"),
+        Col("parties", "string_list", "Canonical party names from the report whose party set most reports share "
+                                      "(ties: the one naming most parties)."),
+        Col("party_keys", "string_list", "Canonical party keys of those parties (c:US country, p: province, a: acronym, "
+                                         "n: name) — what linking compared."),
+        _from("parties"),
+        Col("location", "string", "Most frequent signing place among the reports."), _from("location"),
+        Col("title", "string", "Most frequent title among the reports."), _from("title"),
+        Col("mention_count", "int", "Agreements (mentions) linked to the event.", True),
+        Col("article_count", "int", "Distinct articles reporting it.", True),
+        Col("outlet_count", "int", "Distinct outlets (source.site, else the URL's host) among them; 0 when none is known.", True),
+        Col("first_reported", "date", "Earliest publication date of a report (null when no report has one)."),
+        Col("last_reported", "date", "Latest publication date of a report."),
+        Col("first_article_id", "string", "→ articles.article_id: the first report (the one the event_id is made from).", True),
+    ]},
+    "event_mentions": {"key": ["agreement_id"], "cols": [
+        _AG_FK, _EV_FK, _ART_FK, _VERSION,
+        Col("link_version", "string", "Version of the linking rules.", True),
+        Col("status", "string", "The agreement's status: signed | planned | referenced.", True),
+        Col("rule", "string", "Why it is in the event: first (its first report), same_signature (the same report "
+                              "again), parties+day, parties+month_day, parties+window, parties+words, party+…+words "
+                              "(one party, the date and the evidence words), referenced+… (a past signing told in a "
+                              "later article).", True),
+        Col("published_date", "date", "Publication date of the article."),
+        Col("site", "string", "Outlet of the article (source.site, else the URL's host)."),
+    ]},
+}
+ALL_TABLES: dict[str, dict] = {**TABLES, **EVENT_TABLES}
 FOREIGN_KEYS = {"agreements": [("article_id", "articles")],
+                "events": [("first_article_id", "articles")],
+                "event_mentions": [("agreement_id", "agreements"), ("event_id", "events"), ("article_id", "articles")],
                 **{t: [("agreement_id", "agreements"), ("article_id", "articles")]
                    for t in ("parties", "signatories", "clauses", "relations")}}
 TABLE_NAMES = list(TABLES)
@@ -282,14 +333,14 @@ def arrow_schema(table: str):
 
     types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
              "date": pa.date32(), "string_list": pa.list_(pa.string())}
-    fields = [pa.field(c.name, types[c.type], nullable=not c.required) for c in TABLES[table]["cols"]]
+    fields = [pa.field(c.name, types[c.type], nullable=not c.required) for c in ALL_TABLES[table]["cols"]]
     return pa.schema(fields, metadata={"schema_version": SCHEMA_VERSION, "table": table})
 
 
 def duckdb_ddl() -> str:
     parts = [f"-- kyket warehouse tables, schema_version {SCHEMA_VERSION} (generated from pipeline/records.py)",
              "CREATE TABLE IF NOT EXISTS kyket_meta (key VARCHAR PRIMARY KEY, value VARCHAR);"]
-    for name, spec in TABLES.items():
+    for name, spec in ALL_TABLES.items():
         lines = []
         for c in spec["cols"]:
             null = " NOT NULL" if c.required else ""
@@ -304,7 +355,7 @@ def duckdb_ddl() -> str:
 
 def bigquery_schema() -> dict:
     out = {}
-    for name, spec in TABLES.items():
+    for name, spec in ALL_TABLES.items():
         out[name] = [{"name": c.name, "type": TYPES[c.type][1],
                       "mode": "REPEATED" if c.type == "string_list" else ("REQUIRED" if c.required else "NULLABLE"),
                       "description": c.doc} for c in spec["cols"]]
@@ -314,8 +365,10 @@ def bigquery_schema() -> dict:
 def data_dictionary() -> str:
     lines = [f"# kyket tables — data dictionary (schema_version {SCHEMA_VERSION})", "",
              "Generated from the record models (`pipeline/records.py`) by `pipeline/tables.py`; do not edit.",
-             "One row per entity; spans are character offsets into `articles.text`.", ""]
-    for name, spec in TABLES.items():
+             "One row per entity; spans are character offsets into `articles.text`. `events` and",
+             "`event_mentions` link the agreements of all articles into signings (pipeline/linking.py): every",
+             "agreement is a mention of exactly one event.", ""]
+    for name, spec in ALL_TABLES.items():
         fks = ", ".join(f"`{c}` → `{p}`" for c, p in FOREIGN_KEYS.get(name, []))
         lines += [f"## {name}", "", f"Primary key: `{', '.join(spec['key'])}`" + (f"; foreign keys: {fks}" if fks else ""), "",
                   "| column | type | required | description |", "|---|---|---|---|"]
@@ -363,6 +416,65 @@ def write_parquet(records_path: str | Path, out_dir: str | Path) -> dict[str, in
         tmp[t].replace(out / f"{t}.parquet")
     (out / "README.md").write_text(data_dictionary(), encoding="utf-8")
     return counts
+
+
+def event_rows(linked) -> dict[str, list[dict]]:
+    """The `events` and `event_mentions` rows of a linking result, with the schema version."""
+    from pipeline.linking import event_rows as rows_of
+
+    out = rows_of(linked)
+    for rs in out.values():
+        for r in rs:
+            r["schema_version"] = SCHEMA_VERSION
+    return out
+
+
+def link_records(records_path: str | Path, engine=None):
+    """Link every agreement of a records file into events (`engine` runs the comparisons)."""
+    from pipeline.linking import link, mentions_from_records
+
+    return link(mentions_from_records(iter_records(records_path)), engine=engine)
+
+
+def write_event_parquet(rows: dict[str, list[dict]], out_dir: str | Path) -> dict[str, int]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for t, rs in rows.items():
+        tmp = out / f".{t}.parquet.tmp"
+        pq.write_table(pa.Table.from_pylist(rs, schema=arrow_schema(t)), tmp)
+        tmp.replace(out / f"{t}.parquet")
+    return {t: len(rs) for t, rs in rows.items()}
+
+
+def _replace_events(con, rows: dict[str, list[dict]]) -> None:
+    """Replace the event tables of a database by these rows (in the caller's transaction)."""
+    import pyarrow as pa
+
+    for t in EVENT_TABLES:
+        con.execute(f"DELETE FROM {t}")
+        if rows[t]:
+            con.register("_ev", pa.Table.from_pylist(rows[t], schema=arrow_schema(t)))
+            cols = ", ".join(c.name for c in EVENT_TABLES[t]["cols"])
+            con.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM _ev")
+            con.unregister("_ev")
+
+
+def relink_duckdb(con, engine=None) -> dict[str, int]:
+    """Rebuild `events` and `event_mentions` from every agreement in the database."""
+    from pipeline.linking import link, mentions_from_duckdb
+
+    rows = event_rows(link(mentions_from_duckdb(con), engine=engine))
+    con.execute("BEGIN")
+    try:
+        _replace_events(con, rows)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return {t: len(rs) for t, rs in rows.items()}
 
 
 class SchemaMismatch(ValueError):
@@ -449,16 +561,20 @@ def load_duckdb(records_path: str | Path, db_path: str | Path) -> dict[str, int]
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+        counts.update(relink_duckdb(con))  # events span articles: relinked over the whole database
         return counts
     finally:
         con.close()
 
 
-def build_warehouse(out_dir: str | Path) -> dict[str, int]:
-    """DIR/tables/*.parquet + data dictionary and a fresh DIR/kyket.duckdb from DIR/records.jsonl."""
+def build_warehouse(out_dir: str | Path, engine=None) -> dict[str, int]:
+    """DIR/tables/*.parquet + data dictionary and a fresh DIR/kyket.duckdb from DIR/records.jsonl,
+    the agreements linked into events (on `engine`'s workers when given)."""
     out = Path(out_dir)
     records = out / "records.jsonl"
     counts = write_parquet(records, out / "tables")
+    events = event_rows(link_records(records, engine=engine))
+    counts.update(write_event_parquet(events, out / "tables"))
     tmp = out / "kyket.duckdb.tmp"
     tmp.unlink(missing_ok=True)
     import duckdb
@@ -466,8 +582,8 @@ def build_warehouse(out_dir: str | Path) -> dict[str, int]:
     con = duckdb.connect(str(tmp))
     try:  # a fresh database: the same rows, read back from the Parquet files just written
         con.execute(duckdb_ddl())
-        for t in TABLES:
-            cols = ", ".join(c.name for c in TABLES[t]["cols"])
+        for t in ALL_TABLES:
+            cols = ", ".join(c.name for c in ALL_TABLES[t]["cols"])
             con.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM read_parquet(?)", [str(out / "tables" / f"{t}.parquet")])
         con.execute("INSERT INTO kyket_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
     finally:

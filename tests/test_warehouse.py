@@ -13,7 +13,14 @@ import pytest
 
 from pipeline.batch import run_batch
 from pipeline.records import SCHEMA_VERSION
-from pipeline.tables import TABLES, SchemaMismatch, build_warehouse, duckdb_ddl, load_duckdb
+from pipeline.tables import (
+    ALL_TABLES,
+    TABLES,
+    SchemaMismatch,
+    build_warehouse,
+    duckdb_ddl,
+    load_duckdb,
+)
 from tests.conftest import RAW, ROOT, SHARED, needs_shared
 
 
@@ -81,7 +88,7 @@ def test_keys_are_stable_across_reruns(tmp_path, seeds_out):
 
 def test_data_dictionary_is_generated_from_the_models(seeds_out):
     text = (seeds_out / "tables" / "README.md").read_text(encoding="utf-8")
-    for name, spec in TABLES.items():
+    for name, spec in ALL_TABLES.items():
         assert f"## {name}" in text
         for col in spec["cols"]:
             assert f"| `{col.name}` |" in text
@@ -135,12 +142,17 @@ def test_schema_formats(tmp_path):
     ddl = run("duckdb-sql")
     con = duckdb.connect(str(tmp_path / "ddl.duckdb"))
     con.execute(ddl)
-    cols = {t: [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()] for t in TABLES}
-    assert cols == {t: [c.name for c in spec["cols"]] for t, spec in TABLES.items()}
+    cols = {t: [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()] for t in ALL_TABLES}
+    assert cols == {t: [c.name for c in spec["cols"]] for t, spec in ALL_TABLES.items()}
     types = {r[0]: r[1] for r in con.execute("DESCRIBE agreements").fetchall()}
     assert types["date"] == "DATE" and types["date_value"] == "VARCHAR" and types["party_count"] == "BIGINT"
+    ev_types = {r[0]: r[1] for r in con.execute("DESCRIBE events").fetchall()}
+    assert ev_types["parties"] == "VARCHAR[]" and ev_types["first_reported"] == "DATE"
     bq = json.loads(run("bigquery"))
-    assert set(bq) == set(TABLES)
+    assert set(bq) == set(TABLES) | {"events", "event_mentions"}
+    ev_fields = {f["name"]: f for f in bq["events"]}
+    assert ev_fields["parties"]["mode"] == "REPEATED" and ev_fields["event_id"]["mode"] == "REQUIRED"
+    assert {f["name"]: f["type"] for f in bq["event_mentions"]}["published_date"] == "DATE"
     fields = {f["name"]: f for f in bq["articles"]}
     assert fields["authors"]["mode"] == "REPEATED" and fields["article_id"]["mode"] == "REQUIRED"
     assert {f["name"]: f["type"] for f in bq["agreements"]}["date"] == "DATE"
@@ -235,3 +247,87 @@ def test_older_compatible_records_and_databases_load(tmp_path, seeds_out):
     res = subprocess.run([sys.executable, "-m", "pipeline.cli", "load", str(path), "--duckdb", str(tmp_path / "n.duckdb")],
                          capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 0 and "loaded: articles 2" in res.stderr
+
+
+def _seed_copies(tmp_path: Path, prefix: str) -> Path:
+    """The seed articles again under other ids: the same signings reported by other articles."""
+    folder = tmp_path / prefix
+    folder.mkdir()
+    for p in sorted(RAW.glob("*.txt")):
+        (folder / f"{prefix}-{p.name}").write_bytes(p.read_bytes())
+    return folder
+
+
+def _events(db: Path) -> tuple[list[tuple], list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return (con.execute("SELECT event_id, mention_count, article_count, date_value, parties FROM events "
+                            "ORDER BY event_id").fetchall(),
+                con.execute("SELECT agreement_id, event_id, article_id, rule FROM event_mentions ORDER BY ALL").fetchall())
+    finally:
+        con.close()
+
+
+def test_events_in_a_run_and_across_runs_loaded_into_one_database(tmp_path, seeds_out):
+    # a run: every agreement is a mention of exactly one event, in Parquet and in DuckDB
+    ev = pq.read_table(seeds_out / "tables" / "events.parquet").to_pylist()
+    em = pq.read_table(seeds_out / "tables" / "event_mentions.parquet").to_pylist()
+    ags = pq.read_table(seeds_out / "tables" / "agreements.parquet").to_pylist()
+    assert sorted(r["agreement_id"] for r in em) == sorted(a["agreement_id"] for a in ags)
+    assert {r["event_id"] for r in em} == {e["event_id"] for e in ev} and len(ev) == 4
+    assert all(e["mention_count"] == 1 and e["first_article_id"] in {a["article_id"] for a in ags} for e in ev)
+    # another run reporting the same signings in other articles, loaded into the same database
+    other = tmp_path / "other"
+    run_batch([str(_seed_copies(tmp_path, "copy"))], other, workers=1, quiet=True)
+    build_warehouse(other)
+    db1, db2 = tmp_path / "ab.duckdb", tmp_path / "ba.duckdb"
+    for first, second, db in ((seeds_out, other, db1), (other, seeds_out, db2)):
+        load_duckdb(first / "records.jsonl", db)
+        counts = load_duckdb(second / "records.jsonl", db)
+        assert counts["events"] == 4 and counts["event_mentions"] == 8
+    events, mentions = _events(db1)
+    assert (events, mentions) == _events(db2)  # the order of the runs plays no part
+    assert [e[1:3] for e in events] == [(2, 2)] * 4
+    assert {e[0] for e in events} == {e["event_id"] for e in ev}  # ids from the first report: the seeds' ids
+    assert sorted(r[3] for r in mentions) == ["first"] * 4 + ["same_signature"] * 4
+    load_duckdb(other / "records.jsonl", db1)
+    assert _events(db1) == (events, mentions)  # loading again changes nothing
+    con = duckdb.connect(str(db1), read_only=True)
+    orphans = con.execute("SELECT count(*) FROM event_mentions m LEFT JOIN agreements a USING (agreement_id) "
+                          "LEFT JOIN events e USING (event_id) WHERE a.agreement_id IS NULL OR e.event_id IS NULL"
+                          ).fetchone()[0]
+    con.close()
+    assert orphans == 0
+    res = subprocess.run([sys.executable, "-m", "pipeline.cli", "events", str(db1), "--top", "2"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("agreements 8 -> events 4; 4 reported by more than one article (8 agreements)")
+    assert "largest events (top 2):" in res.stdout and res.stdout.count("[ev_") == 2
+    assert "????-11" in res.stdout and "2023-03" in res.stdout  # events per month
+    res = subprocess.run([sys.executable, "-m", "pipeline.cli", "events", str(tmp_path)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 2 and "neither kyket.duckdb nor records.jsonl" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_linking_runs_on_the_dask_engine(tmp_path, seeds_out):
+    import datetime as dt
+
+    from pipeline.engines import DaskEngine
+    from pipeline.linking import Mention, link
+
+    ms = [Mention(mention_id=f"m{i}-{k}", article_id=f"a{i}-{k}", status="signed", type="contract",
+                  parties=[f"Công ty Alpha{i}", f"Tập đoàn Beta{i}"], date_value=f"2017-05-{1 + i % 28:02d}",
+                  published=dt.date(2017, 5, 1 + i % 28), evidence=f"hai bên ký hợp đồng số {k}")
+          for i in range(40) for k in range(3)]
+    local = link(ms)
+    assert local.pairs_compared > 0
+    eng = DaskEngine(2)
+    try:
+        assert link(ms, engine=eng, chunk_blocks=5).event_of == local.event_of
+    finally:
+        eng.close()
+    # and as a step of `kyket run --engine dask`: the same events as the local build
+    out = tmp_path / "dask"
+    run_batch([str(RAW)], out, workers=2, engine="dask", quiet=True, finish=lambda e: build_warehouse(out, engine=e))
+    assert (pq.read_table(out / "tables" / "events.parquet").to_pylist()
+            == pq.read_table(seeds_out / "tables" / "events.parquet").to_pylist())
