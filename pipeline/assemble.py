@@ -382,7 +382,10 @@ def _to_party(sp: Span) -> Party:
 def assemble(doc: Document) -> list[Agreement]:
     events = [e for e in doc.layer("events") if not (e.value.personal and e.value.doc_type in ("contract", None))]
     groups = group_mentions(doc, events)
-    list_items = clauses_x.list_items(doc)
+    # an item that is itself a signed document ("… 9 văn kiện: Bản ghi nhớ giữa A và B; …") is
+    # an agreement of its own, not a term of another
+    listed = [ev.start for ev in events if ev.value.rule == "trig.listed"]
+    list_items = [(c, lead) for c, lead in clauses_x.list_items(doc) if not any(c.start <= x < c.end for x in listed)]
     signing_sentences = {ev.value.sentence for ev in events if not ev.value.anaphoric}
     starts = [g.mentions[0].start for g in groups]
     agreements: list[Agreement] = []
@@ -425,7 +428,8 @@ def assemble(doc: Document) -> list[Agreement]:
         if not cls or len(groups) == 1:
             prose = clauses_x.prose_commitments(doc, first.value.sentence[0], signing_sentences - {first.value.sentence})
             item_starts = {c.start for c in cls}
-            cls += [c for c in prose if lo <= c.start < hi and c.start not in item_starts and all(not (x.start <= c.start < x.end) for x in cls)]
+            cls += [c for c in prose if lo <= c.start < hi and c.start not in item_starts and all(not (x.start <= c.start < x.end) for x in cls)
+                    and not any(c.start <= x < c.end for x in listed)]
         clauses = [Clause(text=doc.text[c.start:c.end], start=c.start, end=c.end) for c in sorted(cls, key=lambda c: c.start)]
         if len(parties) < 2 and not events_x.is_lead(first):
             continue

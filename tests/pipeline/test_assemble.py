@@ -102,3 +102,16 @@ def test_who_reports_a_signing_and_who_signs():
     rec = _record("Bộ trưởng Bộ Kinh tế Hà Lan cho rằng việc Công ty Hoàng Gia và Công ty Minh Phát vừa ký kết hợp đồng là quan trọng.")
     (ag,) = rec.agreements
     assert [p.name for p in ag.parties] == ["Công ty Hoàng Gia", "Công ty Minh Phát"]
+
+
+def test_listed_documents_are_agreements_not_terms_of_each_other():
+    rec = _record("Ngày 29-6, Chủ tịch nước đã hội đàm với Tổng thống Nga. Ngay sau cuộc hội đàm, Chủ tịch nước Trần Đại "
+                  "Quang và Tổng thống V.Putin đã chứng kiến lễ ký kết các văn kiện hợp tác gồm: Thỏa thuận hợp tác "
+                  "giữa Thông tấn xã Việt Nam và Hãng Thông tấn nước Nga ngày nay; Bản ghi nhớ giữa Bộ Công an Việt Nam "
+                  "và Bộ Nội vụ Liên bang Nga về phòng chống ma túy; Thỏa thuận hợp tác khoa học giữa Viện Hàn lâm Khoa "
+                  "học xã hội Việt Nam và Viện Nghiên cứu chiến lược Nga.")
+    assert [[p.name for p in a.parties] for a in rec.agreements if a.status == "signed"] == [
+        ["Thông tấn xã Việt Nam", "Hãng Thông tấn nước Nga"], ["Bộ Công an Việt Nam", "Bộ Nội vụ Liên bang Nga"],
+        ["Viện Hàn lâm Khoa học xã hội Việt Nam", "Viện Nghiên cứu chiến lược Nga"]]
+    # each listed document is an agreement of its own, never a term (clause) of another
+    assert [c.text for a in rec.agreements for c in a.clauses] == []
