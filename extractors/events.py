@@ -56,6 +56,7 @@ def _lex():
         "neg_before": [_c("(?:" + p + ")") for p in lex["negative_before"]],
         "negation": [_c("(?:" + p + ")") for p in lex["negation_before"]],
         "historical": [_c("(?:" + p + ")") for p in lex["historical_before"]],
+        "future": [_c("(?:" + p + ")") for p in lex["future_before"]],
         "neg_after": [_c(p) for p in lex["negative_after"]],
         "docs": [(d["id"], _c(r"(?<!\p{L})(?:" + d["pattern"] + r")(?!\p{L})"), d["type"], d["priority"]) for d in lex["documents"]],
         "planned_before": [_c(p) for p in lex["planned_before"]],
@@ -249,6 +250,7 @@ def candidates(doc: Document) -> list[Span]:
                     "tid": tid, "doc_type": typ, "doc_span": dspan, "ceremony": ceremony, "cue": cue,
                     "negated": any(p.search(f[max(s, m.start() - 25):m.start()]) for p in lex["negation"]),
                     "historical": any(p.search(f[max(s, m.start() - 60):m.start()]) for p in lex["historical"]),
+                    "future": any(p.search(f[max(clause[0], m.start() - 40):m.start()]) for p in lex["future"]),
                     "anaphoric": anaphoric, "personal": personal, "passive": passive,
                     "witness": in_witness_context(f, s, m.start()),
                     "speech": bool(lex["speech"].search(f, max(s, m.start() - 60), m.start())),
@@ -293,8 +295,8 @@ def features(doc: Document, ev: Span) -> dict[str, float]:
 STATUSES = ("signed", "planned", "referenced")
 
 
-# the signed class's weight against planned/referenced when the model picks a status (5-fold CV:
-# 1.6 gives detection +0.015 and agreements +0.013 over 1.0; status alike)
+# how much stronger the evidence for `referenced` must be than for signed/planned when the model
+# picks a status (5-fold CV: 1.6 gives detection +0.015 and agreements +0.013 over 1.0)
 SIGNED_WEIGHT = 1.6
 
 
@@ -313,11 +315,17 @@ def decide(doc: Document, cands: list[Span]) -> list[Span]:
         probs = model.scores(features(doc, ev))
         p_none = probs.get("none", 0.0)
         m.extras["p"] = round(1.0 - p_none, 4)
-        # negation modifies the decision (ConText): a refused or negated signing is none
+        # negation modifies the decision (ConText): a refused or negated signing is none; an
+        # anniversary makes it historical, "sẽ"/"dự kiến" hypothetical
         if p_none >= 0.5 or m.extras["info"].get("negated"):
             continue
-        m.cue = "referenced" if m.extras["info"].get("historical") else max(
-            STATUSES, key=lambda c: probs.get(c, 0.0) * (SIGNED_WEIGHT if c == "signed" else 1.0))
+        info = m.extras["info"]
+        if info.get("historical"):
+            m.cue = "referenced"
+        elif info.get("future"):  # "sẽ ký", "dự kiến ký", "muốn ký kết": announced, not done
+            m.cue = "planned"
+        else:
+            m.cue = max(STATUSES, key=lambda c: probs.get(c, 0.0) / (SIGNED_WEIGHT if c == "referenced" else 1.0))
         out.append(ev)
     return out
 

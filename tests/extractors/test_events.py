@@ -70,3 +70,16 @@ def test_negated_signing_is_not_signed(text):
 def test_signings_worded_otherwise_are_signed(text):
     ms = _mentions(text)
     assert ms and ms[0][1].cue == "signed" and ms[0][1].extras["p"] >= 0.5
+
+
+@pytest.mark.parametrize("text", [
+    "Thành phố Hà Nội, Tập đoàn BRG và Tập đoàn Sumitomo sẽ ký kết hợp tác phát triển thành phố thông minh.",
+    "Thủ tướng Australia muốn ký kết thỏa thuận thương mại tự do với Anh.",
+    "Hai bên dự kiến ký biên bản ghi nhớ hợp tác vào tháng tới.",
+])
+def test_announced_or_wanted_signing_is_planned_whatever_the_model_says(text):
+    # ConText's hypothetical modifier: "sẽ", "muốn", "dự kiến" before the trigger
+    doc = make_doc(text)
+    assert any(c.value.extras["info"]["future"] for c in events.candidates(doc))
+    kept = events.extract(doc)
+    assert kept and all(ev.value.cue == "planned" for ev in kept)
