@@ -66,7 +66,7 @@ def _rules():
     inline = []
     for e in lex["inline"]:
         pat = e["marker"] if e["kind"] == "teaser" else e["pattern"]
-        inline.append((e["id"], e["kind"], regex.compile(pat, regex.IGNORECASE)))
+        inline.append((e["id"], e["kind"], regex.compile(pat, regex.IGNORECASE), tuple(e["needs"])))
     return {
         "lines": _compile(lex["furniture_lines"]),
         "tails": _compile(lex["tail_headings"]),
@@ -96,6 +96,14 @@ _AUTHOR_TAIL = regex.compile(
 )
 
 
+_GLUED_SITE = regex.compile(r"(?<=\p{Ll})(?=\p{Lu}{2,}\.VN\b)")
+_THEO = regex.compile(r"^(theo)\s+", regex.IGNORECASE)
+_INITIALLED = regex.compile(r"\p{Lu}{1,3}\.\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}\.\p{Lu}\p{Ll}+")
+_SEE_MORE = regex.compile(r"(?i)^(xem thêm|đọc thêm)\s*:\s*(.*)$")
+_SLASH_SITE = regex.compile(r"/[\p{L}.+ -]{2,24}$")
+_DASH_SENTENCE = regex.compile(r"(?<!\s)\s+[-–—]\s+(?=\p{Lu}\p{Ll}+\s+\p{Ll})")
+
+
 def _agencies() -> set[str]:
     return {"TTXVN", "VOV", "VNA", "PV", "CTV", "TIN TỨC", "VTV", "BTV", "TTO", "VOV.VN", "NLĐO"}
 
@@ -103,9 +111,9 @@ def _agencies() -> set[str]:
 def parse_authors(fragment: str) -> list[str]:
     """Names in a byline fragment ("Đ.Khanh - M.ThắngVOV.VN", "Vũ Dũng/VOV") → ["Đ.Khanh", ...]."""
     frag = fragment.strip().strip(".;:")
-    frag = regex.sub(r"(?<=\p{Ll})(?=\p{Lu}{2,}\.VN\b)", " ", frag)
+    frag = _GLUED_SITE.sub(" ", frag)
     frag = _AUTHOR_TAIL.sub("", frag).strip()
-    frag = regex.sub(r"^(theo)\s+", "", frag, flags=regex.IGNORECASE)
+    frag = _THEO.sub("", frag)
     out = []
     for part in _AUTHOR_SEP.split(frag):
         part = part.strip()
@@ -114,7 +122,7 @@ def parse_authors(fragment: str) -> list[str]:
         if not _NAME.fullmatch(part) or len(part) > 40:
             return []
         first, _, rest = part.partition(" ")
-        if rest and regex.fullmatch(r"\p{Lu}{1,3}\.\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}\.\p{Lu}\p{Ll}+", first):
+        if rest and _INITIALLED.fullmatch(first):
             out.extend([first, rest])  # "Tr.Hoàng Hồng Đào": an initialled name ends at its word
         else:
             out.append(part)
@@ -166,8 +174,13 @@ _LATER_END = regex.compile(r"\p{L}{2}[.!…]['\"”’)]*(\s|$)")
 
 def _remove_inline(p: _Pieces) -> None:
     bounds: dict[tuple[int, int], list[tuple[int, int]]] = {}  # sentence bounds of a piece, found once
-    for rule_id, kind, pat in _rules()["inline"]:
+    folded: dict[tuple[int, int], str] = {}
+    for rule_id, kind, pat, needs in _rules()["inline"]:
         for s, e in list(p.parts):
+            if (s, e) not in folded:
+                folded[(s, e)] = p.raw[s:e].casefold()
+            if not any(n in folded[(s, e)] for n in needs):
+                continue
             seg = p.raw[s:e]
             if kind == "teaser":
                 floor = 0
@@ -211,6 +224,17 @@ def _sentence_rule(p: _Pieces, s: int, seg: str, rule_id: str, kind: str, pat,
 _LAST_END = regex.compile(r"(?<![.!?…])[.!?…]++['\"”’)]*+\s+")
 
 
+def _last_end(seg: str, window: int = 400):
+    """The last sentence end of `seg`: looked for in its last `window` characters first (a
+    match there is the last one of a scan from the start: a match starts at the first mark
+    of a run, which the lookbehind sees even before the window), in the whole of it when
+    none is there."""
+    found = list(_LAST_END.finditer(seg, max(0, len(seg) - window)))
+    if not found and len(seg) > window:
+        found = list(_LAST_END.finditer(seg))
+    return found[-1] if found else None
+
+
 def _strip_trailer(p: _Pieces, authors: list[str]) -> None:
     """Trailing bylines and source credits after the last sentence of the last line."""
     rules = _rules()
@@ -219,9 +243,9 @@ def _strip_trailer(p: _Pieces, authors: list[str]) -> None:
             return
         s, e = p.parts[-1]
         seg = p.raw[s:e]
-        ends = list(_LAST_END.finditer(seg))
-        if ends:
-            cut = ends[-1].end()
+        end = _last_end(seg)
+        if end is not None:
+            cut = end.end()
         elif len(p.parts) > 1:
             cut = 0  # the piece left after a cut teaser ("… Bấm xem >> Q.D (Tổng hợp)")
         else:
@@ -236,7 +260,7 @@ def _strip_trailer(p: _Pieces, authors: list[str]) -> None:
             authors.extend(n for n in by if n not in authors)
             p.cut(s + cut, e, "byline")
             continue
-        sub = regex.match(r"(?i)^(xem thêm|đọc thêm)\s*:\s*(.*)$", tail)
+        sub = _SEE_MORE.match(tail)
         if sub:
             authors.extend(n for n in parse_authors(sub.group(2)) if n not in authors)
             p.cut(s + cut, e, "see-more")
@@ -278,7 +302,7 @@ def _trailer_names(tail: str) -> list[str] | None:
         if _TRAIL_CREDIT.match(part):
             credit = True
             continue
-        got = parse_authors(regex.sub(r"/[\p{L}.+ -]{2,24}$", "", part))
+        got = parse_authors(_SLASH_SITE.sub("", part))
         if got and len(part.split()) <= 6:
             names += got
         elif names and len(part.split()) <= 5 and not _TERMINAL.search(part):
@@ -294,7 +318,7 @@ def _byline(fragment: str) -> list[str] | None:
         m = pat.match(frag)
         if m and m.end() < len(frag):
             rest = frag[m.end():].strip()
-            rest = regex.split(r"\s+[-–—]\s+(?=\p{Lu}\p{Ll}+\s+\p{Ll})", rest)[0]
+            rest = _DASH_SENTENCE.split(rest)[0]
             names = parse_authors(rest)
             if names:
                 return names
@@ -311,7 +335,7 @@ _UNMARK = regex.compile(r"\*\*|__|(?<!\p{L})_(?=\S)|(?<=\S)_(?!\p{L})|\\(?=[-*_#
 
 
 def _is_byline_line(text: str) -> list[str] | None:
-    if len(text.split()) > 14 or _TERMINAL.search(text.rstrip(" ./)")):
+    if len(text.split(None, 15)) > 14 or _TERMINAL.search(text.rstrip(" ./)")):
         return None
     return _byline(text)
 
@@ -331,7 +355,7 @@ _LETTERS = regex.compile(r"\p{L}+")
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in (t.lower() for t in _LETTERS.findall(text)) if w not in _FUNCTION and len(w) > 1}
+    return {w for w in set(map(str.lower, _LETTERS.findall(text))) - _FUNCTION if len(w) > 1}
 
 
 def _title_candidate(ln: Line) -> bool:

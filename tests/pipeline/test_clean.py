@@ -156,12 +156,45 @@ def test_patterns_are_bounded():
     pats = [(f"lines.{k}", v) for k, v in vars(lines).items() if isinstance(v, regex.Pattern)]
     pats += [(f"clean.{k}", v) for k, v in vars(clean).items() if isinstance(v, regex.Pattern)]
     pats += [(rid, p) for rid, p in lines._rules()["lines"] + lines._rules()["tails"]]
-    pats += [(rid, p) for rid, p, _n in lines._rules()["ui"]] + [(rid, p) for rid, _k, p in clean._rules()["inline"]]
+    pats += [(rid, p) for rid, p, _n in lines._rules()["ui"]] + [(rid, p) for rid, _k, p, _n in clean._rules()["inline"]]
     for name, pat in pats:
         for s in NASTY:
             t = time.perf_counter()
             pat.search(s, timeout=2.0)
             assert time.perf_counter() - t < 0.5, (name, s[:8])
+
+
+INLINE_EXAMPLES = {
+    "bp.inline.teaser": "Giá vàng tăng mạnh trong phiên sáng nay. Bấm xem >>",
+    "bp.inline.bracket_link": "[Ấn Độ bắn thử tên lửa đạn đạo thế hệ thứ 3]",
+    "bp.inline.rule": "hết bài. _______ Ghi chú",
+    "bp.inline.see_also": ">> Xem thêm: Giá xăng tăng lần thứ ba.",
+    "bp.inline.stamp": "• 2017-06-22 15:50",
+    "bp.inline.to_be_continued": "anh bỏ đi. (CÒN NỮA)",
+    "bp.inline.video": "VIDEO Barca thắng đậm: ",
+    "bp.inline.contact": "Mọi thắc mắc xin LIÊN HỆ số 0912 345 678.",
+    "bp.inline.disclaimer": "Bài viết thể hiện quan điểm riêng của tác giả.",
+    "bp.inline.next_episode": "Mời bạn đọc đón đọc phần tiếp theo.",
+    "bp.inline.related_tail": "kết thúc. Tin liên quan Giá xăng tăng",
+}
+
+
+def test_inline_rules_are_tried_only_where_their_needs_occur():
+    """An inline rule runs only on a piece holding one of its `needs` (case-folded): on a
+    text the rule matches, a needed string is in the match, whatever its case."""
+    from pipeline import clean
+
+    rules = clean._rules()["inline"]
+    assert {rid for rid, *_ in rules} == set(INLINE_EXAMPLES)
+    for rid, kind, pat, needs in rules:
+        for text in (INLINE_EXAMPLES[rid], INLINE_EXAMPLES[rid].upper(), INLINE_EXAMPLES[rid].lower()):
+            m = pat.search(text)
+            assert m, (rid, text)
+            assert any(n in m.group().casefold() for n in needs), (rid, text, needs)
+    # and the cut itself still happens through the clean stage
+    res = clean.clean_text("Tiêu đề bài báo về kinh tế hôm nay\n" + "Kinh tế tăng trưởng khá trong quý đầu năm nay. " * 4
+                           + "Mọi thắc mắc xin LIÊN HỆ số 0912 345 678. Hết.")
+    assert "0912" not in res.text and any(r.reason == "bp.inline.contact" for r in res.removed)
 
 
 # ---- on real material (../shared) ----------------------------------------------------------
