@@ -47,6 +47,29 @@ MAX_GAP_LINES = 6       # bad lines allowed inside the main block (a related box
 
 _END = regex.compile(r"[.!?…:;]['\"”’»)\]*_]*$")
 _DECOR = regex.compile(r"^(?:[*+•·▪►»>–-]\s+|#{1,6}\s+|\\-\s*)+|(?:\*\*|__)|(?<!\p{L})_(?=\S)|(?<=\S)_(?!\p{L})|\\(?=[-*_#.])")
+# Markdown of a renderer that keeps links and images (html2text's default): an image is
+# nothing the evidence reads, a link is its text ("[Thời sự](/thoi-su)" reads "Thời sự")
+_URL = r"\((?:[^()\s]|\([^()\s]{0,200}\)){0,2000}(?:\s{1,5}\"[^\"\n]{0,300}\")?\)"
+MD_LINK = regex.compile(  # group 1: an image (or a linked image), group 2: a link's text
+    rf"(\[!\[[^\[\]\n]{{0,300}}\]{_URL}\]{_URL}|!\[[^\[\]\n]{{0,300}}\]{_URL})|\[([^\[\]\n]{{0,300}})\]{_URL}"
+)
+LINK_DENSITY_MAX = 0.5  # jusText's link density, for a renderer that prints links: more of a line in links is a link
+
+
+def _md_links(text: str) -> tuple[str, int]:
+    """The text with Markdown images out and links reduced to their text; the characters in links."""
+    linked = 0
+
+    def sub(m):
+        nonlocal linked
+        if m.group(1):
+            return ""
+        linked += len(m.group(2))
+        return m.group(2)
+
+    return MD_LINK.sub(sub, text), linked
+
+
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’&.-]*")
 # the same words by the standard library's engine (a third faster on long lines): without an
 # underscore in the text, \w less "_" is \p{L}\p{N}
@@ -126,6 +149,7 @@ class Line:
     end_punct: bool      # ends like a sentence
     bullet: bool
     signal: str | None   # the furniture evidence that fired ("seed:bp.image_file", "markup", "date", ...)
+    link: float = 0.0    # share of the line's characters in Markdown links
     tail: bool = False   # a heading after which a list of other articles follows
     para: int = -1       # the first line of the paragraph (a broken sentence, a wrapped paragraph) it belongs to
     wrapped: bool = False  # that paragraph is a hard-wrapped one
@@ -149,7 +173,8 @@ def split_lines(raw: str) -> list[Line]:
             continue
         lead = len(chunk) - len(chunk.lstrip())
         a = start + lead
-        plain = _DECOR.sub("", s).strip()
+        unlinked, linked = _md_links(s) if "](" in s else (s, 0)
+        plain = _DECOR.sub("", unlinked).strip()
         toks = (_WORD if "_" in plain else _WORD_RE).findall(plain)
         n = len(toks)
         low = [t.lower().strip(".") for t in toks]
@@ -160,6 +185,7 @@ def split_lines(raw: str) -> list[Line]:
             end_punct=bool(_END.search(plain.rstrip())),
             bullet=plain != s and bool(_BULLET.match(s)),
             signal=None,
+            link=linked / len(plain) if plain else 0.0,
         ))
     return out
 
@@ -169,7 +195,7 @@ def _signal(ln: Line) -> str | None:
     rules = _rules()
     p = ln.plain
     if not p:
-        return "empty"
+        return "image" if "![" in ln.text else "empty"  # a Markdown image: transparent, as a photo is
     for rid, pat in rules["tails"]:
         if pat.fullmatch(p.rstrip(" :")):
             ln.tail = True
@@ -179,6 +205,8 @@ def _signal(ln: Line) -> str | None:
             return "seed:" + rid
     if _markup(p if len(p) < 4000 else p[:2000] + " " + p[-2000:]):
         return "markup"
+    if ln.link > LINK_DENSITY_MAX:
+        return "link"  # a menu entry, a related headline: "### [Giá vàng giảm](https://…)"
     if ln.words == 0:
         return "symbols"
     if ln.words <= 12 and (_DATE.match(p) or parse_printed_datetime(p) is not None or _DATETIME.search(p)):
