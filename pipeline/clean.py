@@ -466,8 +466,10 @@ def _choose_title(lines: list[Line], first: int) -> tuple[Line, list[Line]] | No
         return None
     body = [(b, _content(b.plain[:600])) for b in [ln for ln, _g in view if ln.i >= first and ln.cls == "good"][:4]]
     counts: dict[str, int] = {}
+    longest = 3 * max(len(ln.plain) for ln, _g in top)  # case folding at most triples a length
     for ln, _g in view:
-        counts[ln.plain.casefold()] = counts.get(ln.plain.casefold(), 0) + 1
+        if len(ln.plain) <= longest:
+            counts[ln.plain.casefold()] = counts.get(ln.plain.casefold(), 0) + 1
     best, best_score = None, 0.0
     for ln, grp in top:
         words = _content(ln.plain)

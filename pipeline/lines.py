@@ -70,6 +70,24 @@ def _md_links(text: str) -> tuple[str, int]:
     return MD_LINK.sub(sub, text), linked
 
 
+_DECOR_LEAD = frozenset("*+•·▪►»>–-#\\")
+_CLOSERS = frozenset("'\"”’»)]*_")
+
+
+def _may_decorate(text: str) -> bool:
+    """Whether _DECOR can match: a leading bullet, heading mark or escape, or an emphasis
+    mark or backslash anywhere (most lines hold none, and the pattern scans the whole line)."""
+    return bool(text) and (text[0] in _DECOR_LEAD or "*" in text or "_" in text or "\\" in text)
+
+
+def _ends_sentence(text: str) -> bool:
+    """_END on the line's last 64 characters (the whole line when they are all closing marks)."""
+    tail = text[-64:]
+    if _END.search(tail):
+        return True
+    return len(text) > 64 and all(c in _CLOSERS for c in tail) and bool(_END.search(text))
+
+
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’&.-]*")
 # the same words by the standard library's engine (a third faster on long lines): without an
 # underscore in the text, \w less "_" is \p{L}\p{N}
@@ -174,7 +192,7 @@ def split_lines(raw: str) -> list[Line]:
         lead = len(chunk) - len(chunk.lstrip())
         a = start + lead
         unlinked, linked = _md_links(s) if "](" in s else (s, 0)
-        plain = _DECOR.sub("", unlinked).strip()
+        plain = (_DECOR.sub("", unlinked) if _may_decorate(unlinked) else unlinked).strip()
         toks = (_WORD if "_" in plain else _WORD_RE).findall(plain)
         n = len(toks)
         low = [t.lower().strip(".") for t in toks]
@@ -182,7 +200,7 @@ def split_lines(raw: str) -> list[Line]:
             i=len(out), start=a, end=a + len(s), text=s, plain=plain, words=n,
             stop=sum(t in stop for t in low) / n if n else 0.0,
             caps=sum(t[0].isupper() for t in toks) / n if n else 0.0,
-            end_punct=bool(_END.search(plain.rstrip())),
+            end_punct=_ends_sentence(plain.rstrip()),
             bullet=plain != s and bool(_BULLET.match(s)),
             signal=None,
             link=linked / len(plain) if plain else 0.0,
