@@ -269,7 +269,7 @@ def test_no_signing_from_the_furniture_of_rendered_pages():
 
     for name in pages():
         body = silver(name).body
-        for r in ("html2text", "bs4"):
+        for r in ("html2text", "html2text-md", "bs4"):
             rec = process_article(RawArticle(name, render(name, r).encode(), name))
             for a in rec.agreements:
                 assert _norm(a.evidence.text) in body, (name, r, a.evidence.text)
