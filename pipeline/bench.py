@@ -3,7 +3,8 @@
 0. The floor: one core reads, parses and normalises every article and runs one regex over
    it; the full run's wall time is printed as a ratio to it (same run, same machine).
 1. The whole corpus with N workers (default all cores): articles/s, MB/s of article text,
-   wall time, peak memory of all processes (sampled RSS of this process and its children),
+   wall time, CPU seconds of all processes (as a ratio to the floor's CPU seconds: other
+   users' load on a shared machine inflates wall time, not CPU time), peak memory of all processes (sampled RSS of this process and its children),
    agreements, errors. `--repeat K` streams the corpus K times (a K× larger input) to show
    that memory stays flat.
 2. Scaling: a sample run with 1 worker and with N workers, and the ratio of throughputs.
@@ -87,11 +88,22 @@ def _text_mb(corpus: Path) -> tuple[int, float]:
     return n, size / 1e6
 
 
-def _timed_run(inputs: list[str], out: Path, workers: int) -> tuple[float, int, object]:
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and of its children that have ended (the
+    workers of a finished run): other users' load on a shared machine does not count."""
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _timed_run(inputs: list[str], out: Path, workers: int, cpu: list | None = None) -> tuple[float, int, object]:
     with PeakMemory() as mem:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu_seconds()
         summary = run_batch(inputs, out, workers=workers, force=True, quiet=True)
         wall = time.perf_counter() - t
+        if cpu is not None:
+            cpu.append(cpu_seconds() - c)
     return wall, mem.peak, summary
 
 
@@ -134,10 +146,14 @@ def bench(corpus: str, workers: int | None = None, sample: int = 4000, repeat: i
     print(f"corpus: {path}  workers: {workers}  cores: {os.cpu_count()}", flush=True)
 
     n_articles, mb = _text_mb(path)
+    c = cpu_seconds()
     floor = floor_pass(path) * repeat
+    floor_cpu = (cpu_seconds() - c) * repeat
     figures["floor_s"] = floor  # unrounded: a tiny corpus reads in well under a millisecond
+    figures["floor_cpu_s"] = floor_cpu
     print(f"floor (one core: read, parse, normalise, one regex over every article): {floor:.2f} s", flush=True)
-    wall, peak, summary = _timed_run([str(path)] * repeat, tmp / "full", workers)
+    cpu: list[float] = []
+    wall, peak, summary = _timed_run([str(path)] * repeat, tmp / "full", workers, cpu)
     arts = n_articles * repeat
     figures["full"] = {"articles": arts, "text_mb": round(mb * repeat, 1), "wall_s": round(wall, 2),
                        "articles_per_s": round(arts / wall, 1), "mb_per_s": round(mb * repeat / wall, 2),
@@ -145,10 +161,16 @@ def bench(corpus: str, workers: int | None = None, sample: int = 4000, repeat: i
                        "errors": summary.errors, "records": summary.records_out}
     f = figures["full"]
     f["floor_ratio"] = round(wall / floor, 1) if floor else None
+    f["cpu_s"] = round(cpu[0], 2)
+    f["cpu_floor_ratio"] = round(cpu[0] / floor_cpu, 1) if floor_cpu else None
     print(f"full run (x{repeat}): {f['articles']} articles, {f['text_mb']} MB text in {f['wall_s']} s = "
           f"{f['articles_per_s']} articles/s, {f['mb_per_s']} MB/s; peak memory (all processes) "
           f"{f['peak_memory_mb']} MB; agreements {f['agreements']}; errors {f['errors']}; "
           f"records {f['records']}; x{f['floor_ratio']} the floor", flush=True)
+    # CPU seconds do not grow with other users' load the way wall time does on a shared machine
+    print(f"CPU (all processes): {f['cpu_s']} s against the floor's {floor_cpu:.2f} s: x{f['cpu_floor_ratio']}; "
+          f"over {workers} workers: x{f['cpu_floor_ratio'] / workers:.1f} the floor if every core were the run's",
+          flush=True)
 
     if sample:
         sfile = _sample_file(path, sample, tmp / "sample.jsonl")

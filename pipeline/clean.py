@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -30,7 +31,7 @@ import regex
 
 from extractors.dates import parse_printed_datetime
 from extractors.lexicons import load
-from pipeline.lines import Line, decide
+from pipeline.lines import MD_LINK, Line, decide, stoplist
 
 _TERMINAL = regex.compile(r"[.!?…:;]['\"”’)\]]*$")
 _TITLE_END = regex.compile(r"(?<!\.\.)[.…:;,]['\"”’)\]]*$")
@@ -66,7 +67,7 @@ def _rules():
     inline = []
     for e in lex["inline"]:
         pat = e["marker"] if e["kind"] == "teaser" else e["pattern"]
-        inline.append((e["id"], e["kind"], regex.compile(pat, regex.IGNORECASE)))
+        inline.append((e["id"], e["kind"], regex.compile(pat, regex.IGNORECASE), tuple(e["needs"])))
     return {
         "lines": _compile(lex["furniture_lines"]),
         "tails": _compile(lex["tail_headings"]),
@@ -96,6 +97,14 @@ _AUTHOR_TAIL = regex.compile(
 )
 
 
+_GLUED_SITE = regex.compile(r"(?<=\p{Ll})(?=\p{Lu}{2,}\.VN\b)")
+_THEO = regex.compile(r"^(theo)\s+", regex.IGNORECASE)
+_INITIALLED = regex.compile(r"\p{Lu}{1,3}\.\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}\.\p{Lu}\p{Ll}+")
+_SEE_MORE = regex.compile(r"(?i)^(xem thêm|đọc thêm)\s*:\s*(.*)$")
+_SLASH_SITE = regex.compile(r"/[\p{L}.+ -]{2,24}$")
+_DASH_SENTENCE = regex.compile(r"(?<!\s)\s+[-–—]\s+(?=\p{Lu}\p{Ll}+\s+\p{Ll})")
+
+
 def _agencies() -> set[str]:
     return {"TTXVN", "VOV", "VNA", "PV", "CTV", "TIN TỨC", "VTV", "BTV", "TTO", "VOV.VN", "NLĐO"}
 
@@ -103,9 +112,9 @@ def _agencies() -> set[str]:
 def parse_authors(fragment: str) -> list[str]:
     """Names in a byline fragment ("Đ.Khanh - M.ThắngVOV.VN", "Vũ Dũng/VOV") → ["Đ.Khanh", ...]."""
     frag = fragment.strip().strip(".;:")
-    frag = regex.sub(r"(?<=\p{Ll})(?=\p{Lu}{2,}\.VN\b)", " ", frag)
+    frag = _GLUED_SITE.sub(" ", frag)
     frag = _AUTHOR_TAIL.sub("", frag).strip()
-    frag = regex.sub(r"^(theo)\s+", "", frag, flags=regex.IGNORECASE)
+    frag = _THEO.sub("", frag)
     out = []
     for part in _AUTHOR_SEP.split(frag):
         part = part.strip()
@@ -114,7 +123,7 @@ def parse_authors(fragment: str) -> list[str]:
         if not _NAME.fullmatch(part) or len(part) > 40:
             return []
         first, _, rest = part.partition(" ")
-        if rest and regex.fullmatch(r"\p{Lu}{1,3}\.\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}\.\p{Lu}\p{Ll}+", first):
+        if rest and _INITIALLED.fullmatch(first):
             out.extend([first, rest])  # "Tr.Hoàng Hồng Đào": an initialled name ends at its word
         else:
             out.append(part)
@@ -164,10 +173,30 @@ class _Pieces:
 _LATER_END = regex.compile(r"\p{L}{2}[.!…]['\"”’)]*(\s|$)")
 
 
+def _remove_markdown(p: _Pieces) -> None:
+    """A Markdown link keeps its text: "[" and "](url)" are cut; an image goes whole."""
+    for s, e in list(p.parts):
+        seg = p.raw[s:e]
+        if "](" not in seg:
+            continue
+        for m in MD_LINK.finditer(seg):
+            if m.group(1):
+                p.cut(s + m.start(), s + m.end(), "markdown-image")
+            else:
+                p.cut(s + m.start(), s + m.start() + 1, "markdown-link")
+                p.cut(s + m.start(2) + len(m.group(2)), s + m.end(), "markdown-link")
+
+
 def _remove_inline(p: _Pieces) -> None:
+    _remove_markdown(p)
     bounds: dict[tuple[int, int], list[tuple[int, int]]] = {}  # sentence bounds of a piece, found once
-    for rule_id, kind, pat in _rules()["inline"]:
+    folded: dict[tuple[int, int], str] = {}
+    for rule_id, kind, pat, needs in _rules()["inline"]:
         for s, e in list(p.parts):
+            if (s, e) not in folded:
+                folded[(s, e)] = p.raw[s:e].casefold()
+            if not any(n in folded[(s, e)] for n in needs):
+                continue
             seg = p.raw[s:e]
             if kind == "teaser":
                 floor = 0
@@ -206,9 +235,69 @@ def _sentence_rule(p: _Pieces, s: int, seg: str, rule_id: str, kind: str, pat,
                 if not _LATER_END.search(seg, a + m.end()):
                     p.cut(s + a + m.start(), s + len(seg), rule_id)
                     return
+        elif kind == "headline":
+            m = pat.match(sent)
+            if m:
+                end = _glued_headline_end(sent, m.end(), bracketed=sent.startswith("["), last=b == len(seg))
+                if end is not None:
+                    p.cut(s + a, s + a + end, rule_id)
+
+
+_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’&./-]*")
+HEADLINE_MAX_WORDS = 25
+
+
+def _glued_headline_end(sent: str, start: int, bracketed: bool, last: bool) -> int | None:
+    """Where a headline that follows a media marker ("Video", "Xem video", "[VIDEO]") at a
+    sentence start ends, in a dump that glued it to the next sentence with no mark: before
+    the first capitalised word after two spaces (the page's elements as the dump left
+    them), else before the first word that opens a sentence — a capitalised common syllable
+    (jusText's stoplist) after a lower-case word, before two words that are not capitalised
+    ("… vô địch Thị trường tài trợ …", not "… Vệ binh Cách mạng Hồi giáo …") — or at the
+    end of an all-caps headline. With no such word: a bracketed
+    marker's item is the whole sentence (a related item: headline and lead), an item that
+    ends the text runs to its end less its last two words when they are capitalised (the
+    byline: two words in 252 of the dev set's 291 bylines, three in 8); otherwise None."""
+    words = list(itertools.islice(_TOKEN.finditer(sent, start), HEADLINE_MAX_WORDS + 1))
+    if len(words) < 3 or not words[0].group()[0].isupper():
+        return None
+    for j in range(2, len(words)):  # the page's two elements, still parted by two spaces
+        if sent.count(" ", words[j - 1].end(), words[j].start()) >= 2 and not words[j].group()[0].islower():
+            return words[j].start()
+    caps = 0
+    while caps < len(words) and words[caps].group().upper() == words[caps].group() \
+            and any(c.isalpha() for c in words[caps].group()):
+        caps += 1
+    if caps >= 3 and caps < len(words) and words[caps].group()[0].isupper():
+        return words[caps].start()  # "[VIDEO]: HLV HOÀNG ANH TUẤN NÓI VỀ … Sau một buổi sáng, …"
+    stop = stoplist()
+    for j in range(2, min(len(words) - 2, HEADLINE_MAX_WORDS)):
+        w, prev = words[j].group(), words[j - 1].group()
+        if w[0].isupper() and prev[0].islower() and w.lower() in stop and sent[words[j].start() - 1] == " " \
+                and not any(words[k].group()[0].isupper() for k in (j + 1, j + 2)):
+            return words[j].start()
+    if bracketed:
+        return len(sent)
+    if last and len(words) <= HEADLINE_MAX_WORDS:
+        k = len(words)
+        while k > 0 and words[k - 1].group()[0].isupper() and len(words) - k < 2:
+            k -= 1
+        return words[k].start() if 0 < k < len(words) else None
+    return None
 
 
 _LAST_END = regex.compile(r"(?<![.!?…])[.!?…]++['\"”’)]*+\s+")
+
+
+def _last_end(seg: str, window: int = 400):
+    """The last sentence end of `seg`: looked for in its last `window` characters first (a
+    match there is the last one of a scan from the start: a match starts at the first mark
+    of a run, which the lookbehind sees even before the window), in the whole of it when
+    none is there."""
+    found = list(_LAST_END.finditer(seg, max(0, len(seg) - window)))
+    if not found and len(seg) > window:
+        found = list(_LAST_END.finditer(seg))
+    return found[-1] if found else None
 
 
 def _strip_trailer(p: _Pieces, authors: list[str]) -> None:
@@ -219,9 +308,9 @@ def _strip_trailer(p: _Pieces, authors: list[str]) -> None:
             return
         s, e = p.parts[-1]
         seg = p.raw[s:e]
-        ends = list(_LAST_END.finditer(seg))
-        if ends:
-            cut = ends[-1].end()
+        end = _last_end(seg)
+        if end is not None:
+            cut = end.end()
         elif len(p.parts) > 1:
             cut = 0  # the piece left after a cut teaser ("… Bấm xem >> Q.D (Tổng hợp)")
         else:
@@ -236,7 +325,7 @@ def _strip_trailer(p: _Pieces, authors: list[str]) -> None:
             authors.extend(n for n in by if n not in authors)
             p.cut(s + cut, e, "byline")
             continue
-        sub = regex.match(r"(?i)^(xem thêm|đọc thêm)\s*:\s*(.*)$", tail)
+        sub = _SEE_MORE.match(tail)
         if sub:
             authors.extend(n for n in parse_authors(sub.group(2)) if n not in authors)
             p.cut(s + cut, e, "see-more")
@@ -278,7 +367,7 @@ def _trailer_names(tail: str) -> list[str] | None:
         if _TRAIL_CREDIT.match(part):
             credit = True
             continue
-        got = parse_authors(regex.sub(r"/[\p{L}.+ -]{2,24}$", "", part))
+        got = parse_authors(_SLASH_SITE.sub("", part))
         if got and len(part.split()) <= 6:
             names += got
         elif names and len(part.split()) <= 5 and not _TERMINAL.search(part):
@@ -294,7 +383,7 @@ def _byline(fragment: str) -> list[str] | None:
         m = pat.match(frag)
         if m and m.end() < len(frag):
             rest = frag[m.end():].strip()
-            rest = regex.split(r"\s+[-–—]\s+(?=\p{Lu}\p{Ll}+\s+\p{Ll})", rest)[0]
+            rest = _DASH_SENTENCE.split(rest)[0]
             names = parse_authors(rest)
             if names:
                 return names
@@ -311,7 +400,7 @@ _UNMARK = regex.compile(r"\*\*|__|(?<!\p{L})_(?=\S)|(?<=\S)_(?!\p{L})|\\(?=[-*_#
 
 
 def _is_byline_line(text: str) -> list[str] | None:
-    if len(text.split()) > 14 or _TERMINAL.search(text.rstrip(" ./)")):
+    if len(text.split(None, 15)) > 14 or _TERMINAL.search(text.rstrip(" ./)")):
         return None
     return _byline(text)
 
@@ -331,7 +420,7 @@ _LETTERS = regex.compile(r"\p{L}+")
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in (t.lower() for t in _LETTERS.findall(text)) if w not in _FUNCTION and len(w) > 1}
+    return {w for w in set(map(str.lower, _LETTERS.findall(text))) - _FUNCTION if len(w) > 1}
 
 
 def _title_candidate(ln: Line) -> bool:
@@ -377,8 +466,10 @@ def _choose_title(lines: list[Line], first: int) -> tuple[Line, list[Line]] | No
         return None
     body = [(b, _content(b.plain[:600])) for b in [ln for ln, _g in view if ln.i >= first and ln.cls == "good"][:4]]
     counts: dict[str, int] = {}
+    longest = 3 * max(len(ln.plain) for ln, _g in top)  # case folding at most triples a length
     for ln, _g in view:
-        counts[ln.plain.casefold()] = counts.get(ln.plain.casefold(), 0) + 1
+        if len(ln.plain) <= longest:
+            counts[ln.plain.casefold()] = counts.get(ln.plain.casefold(), 0) + 1
     best, best_score = None, 0.0
     for ln, grp in top:
         words = _content(ln.plain)
@@ -462,7 +553,7 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
     # a byline between the headline and the body: a short line of names ("Tri Túc", "NHẬT XUÂN")
     if title_ln is not None:
         for ln in lines[title_end + 1: first]:
-            if ln.signal in (None, "label") and not ln.bullet and ln.words <= 6 and not ln.text.startswith("#") \
+            if ln.signal in (None, "label", "link") and not ln.bullet and ln.words <= 6 and not ln.text.startswith("#") \
                     and not _TERMINAL.search(ln.plain):
                 authors.extend(n for n in parse_authors(ln.plain) if n not in authors)
     # bylines just below the body ("Hà Thu (tổng hợp)", "Tin và ảnh: …"), before any list

@@ -26,6 +26,7 @@ Everything here is a few regular expressions and counts per line: no model, no N
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -46,11 +47,69 @@ MAX_GAP_LINES = 6       # bad lines allowed inside the main block (a related box
 
 _END = regex.compile(r"[.!?…:;]['\"”’»)\]*_]*$")
 _DECOR = regex.compile(r"^(?:[*+•·▪►»>–-]\s+|#{1,6}\s+|\\-\s*)+|(?:\*\*|__)|(?<!\p{L})_(?=\S)|(?<=\S)_(?!\p{L})|\\(?=[-*_#.])")
+# Markdown of a renderer that keeps links and images (html2text's default): an image is
+# nothing the evidence reads, a link is its text ("[Thời sự](/thoi-su)" reads "Thời sự")
+_URL = r"\((?:[^()\s]|\([^()\s]{0,200}\)){0,2000}(?:\s{1,5}\"[^\"\n]{0,300}\")?\)"
+MD_LINK = regex.compile(  # group 1: an image (or a linked image), group 2: a link's text
+    rf"(\[!\[[^\[\]\n]{{0,300}}\]{_URL}\]{_URL}|!\[[^\[\]\n]{{0,300}}\]{_URL})|\[([^\[\]\n]{{0,300}})\]{_URL}"
+)
+LINK_DENSITY_MAX = 0.5  # jusText's link density, for a renderer that prints links: more of a line in links is a link
+
+
+def _md_links(text: str) -> tuple[str, int]:
+    """The text with Markdown images out and links reduced to their text; the characters in links."""
+    linked = 0
+
+    def sub(m):
+        nonlocal linked
+        if m.group(1):
+            return ""
+        linked += len(m.group(2))
+        return m.group(2)
+
+    return MD_LINK.sub(sub, text), linked
+
+
+_DECOR_LEAD = frozenset("*+•·▪►»>–-#\\")
+_CLOSERS = frozenset("'\"”’»)]*_")
+
+
+def _may_decorate(text: str) -> bool:
+    """Whether _DECOR can match: a leading bullet, heading mark or escape, or an emphasis
+    mark or backslash anywhere (most lines hold none, and the pattern scans the whole line)."""
+    return bool(text) and (text[0] in _DECOR_LEAD or "*" in text or "_" in text or "\\" in text)
+
+
+def _ends_sentence(text: str) -> bool:
+    """_END on the line's last 64 characters (the whole line when they are all closing marks)."""
+    tail = text[-64:]
+    if _END.search(tail):
+        return True
+    return len(text) > 64 and all(c in _CLOSERS for c in tail) and bool(_END.search(text))
+
+
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’&.-]*")
+# the same words by the standard library's engine (a third faster on long lines): without an
+# underscore in the text, \w less "_" is \p{L}\p{N}
+_WORD_RE = re.compile(r"[^\W_][\w'’&.-]*")
+_HASHTAG = regex.compile(r"#\s*\S")
+_DIGIT = regex.compile(r"\d")
+_CLOCK = regex.compile(r"\d{1,2}:\d{2}")
 _MARKUP = regex.compile(
     r"(?i)^\s*<|<\s*/?\s*[a-z][a-z0-9]*[\s>/]|/>|<!--|-->|\[if\s|\[endif|\bfunction\s*\(|\bvar\s+\w+\s*=|\bwindow\.|\bdocument\."
     r"|googletag|gtag\(|datalayer|\(noscript\)|google tag manager|^\s*[{}]|[{}]\s*$|(?-i:&(?:[a-z]{2,6}|#x?[0-9a-fA-F]{2,5});)|\bjavascript:|\bvoid\(0\)"
 )
+# every alternative of _MARKUP needs one of these (casefolded): plain `in` tests rule out
+# most lines before the pattern runs (the pattern alone is the clean stage's costliest search)
+_MARKUP_NEEDS = ("<", ">", "[", "{", "}", "&", "=", "function", "gtag", "noscript", "void", "window", "document",
+                 "datalayer", "google tag", "javascript")
+
+
+def _markup(text: str) -> bool:
+    folded = text.casefold()
+    return any(t in folded for t in _MARKUP_NEEDS) and _MARKUP.search(text) is not None
+
+
 _DATE = regex.compile(
     r"(?i)^(?:(?:thứ\s+\p{L}+|chủ\s+nhật|cập nhật|đăng|ngày đăng|xuất bản)[\s,:|-]*)*(?:ngày\s*)?\d{1,2}\s*(?:[/.-]|tháng)\s*\d{1,2}"
     r"(?:\s*(?:[/.-]|năm)\s*\d{2,4})?(?:[\s,|-]*(?:lúc\s*)?\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:\(?gmt\s*\+\s*\d+\)?|am|pm))?)?\s*[,|-]?\s*$"
@@ -108,6 +167,7 @@ class Line:
     end_punct: bool      # ends like a sentence
     bullet: bool
     signal: str | None   # the furniture evidence that fired ("seed:bp.image_file", "markup", "date", ...)
+    link: float = 0.0    # share of the line's characters in Markdown links
     tail: bool = False   # a heading after which a list of other articles follows
     para: int = -1       # the first line of the paragraph (a broken sentence, a wrapped paragraph) it belongs to
     wrapped: bool = False  # that paragraph is a hard-wrapped one
@@ -131,17 +191,19 @@ def split_lines(raw: str) -> list[Line]:
             continue
         lead = len(chunk) - len(chunk.lstrip())
         a = start + lead
-        plain = _DECOR.sub("", s).strip()
-        toks = _WORD.findall(plain)
+        unlinked, linked = _md_links(s) if "](" in s else (s, 0)
+        plain = (_DECOR.sub("", unlinked) if _may_decorate(unlinked) else unlinked).strip()
+        toks = (_WORD if "_" in plain else _WORD_RE).findall(plain)
         n = len(toks)
         low = [t.lower().strip(".") for t in toks]
         out.append(Line(
             i=len(out), start=a, end=a + len(s), text=s, plain=plain, words=n,
             stop=sum(t in stop for t in low) / n if n else 0.0,
             caps=sum(t[0].isupper() for t in toks) / n if n else 0.0,
-            end_punct=bool(_END.search(plain.rstrip())),
+            end_punct=_ends_sentence(plain.rstrip()),
             bullet=plain != s and bool(_BULLET.match(s)),
             signal=None,
+            link=linked / len(plain) if plain else 0.0,
         ))
     return out
 
@@ -151,7 +213,7 @@ def _signal(ln: Line) -> str | None:
     rules = _rules()
     p = ln.plain
     if not p:
-        return "empty"
+        return "image" if "![" in ln.text else "empty"  # a Markdown image: transparent, as a photo is
     for rid, pat in rules["tails"]:
         if pat.fullmatch(p.rstrip(" :")):
             ln.tail = True
@@ -159,8 +221,10 @@ def _signal(ln: Line) -> str | None:
     for rid, pat in rules["lines"]:
         if pat.fullmatch(p):
             return "seed:" + rid
-    if _MARKUP.search(p if len(p) < 4000 else p[:2000] + " " + p[-2000:]):
+    if _markup(p if len(p) < 4000 else p[:2000] + " " + p[-2000:]):
         return "markup"
+    if ln.link > LINK_DENSITY_MAX:
+        return "link"  # a menu entry, a related headline: "### [Giá vàng giảm](https://…)"
     if ln.words == 0:
         return "symbols"
     if ln.words <= 12 and (_DATE.match(p) or parse_printed_datetime(p) is not None or _DATETIME.search(p)):
@@ -176,7 +240,7 @@ def _signal(ln: Line) -> str | None:
         return "contact"
     if ln.words <= 30 and _IMAGE.search(p):
         return "image"
-    if p.count("#") >= 2 and regex.match(r"#\s*\S", p):
+    if p.count("#") >= 2 and _HASHTAG.match(p):
         return "tags"
     if not ln.end_punct and ln.words <= 80 and len(_SEPS.findall(" " + p + " ")) >= 2:
         return "menu"  # "Trang chủ | Tòa soạn | Liên hệ", "Kinh doanh › Quốc tế"
@@ -218,7 +282,7 @@ def classify_context_free(lines: list[Line]) -> None:
             ln.cf = "good" if chars > LENGTH_HIGH else "neargood"
         elif ln.stop >= STOP_LOW:
             ln.cf = "good" if chars > 4 * LENGTH_HIGH else "neargood"  # a long paragraph is never a menu
-        elif ln.words >= 30 and (ln.end_punct or regex.search(r"\d", ln.plain)):
+        elif ln.words >= 30 and (ln.end_punct or _DIGIT.search(ln.plain)):
             ln.cf = "neargood"  # few function words but long, with figures or an end: a line-up, a price list
         else:
             ln.cf = "bad"
@@ -398,7 +462,7 @@ def _wrapped(raw: str, lines: list[Line]) -> list[list[int]]:
             a, b = lines[run[-1]], lines[run[-1] + 1]
             if len(a.text) < width - 15 or raw.count("\n", a.end, b.start) != 1 or b.bullet \
                     or (b.signal and b.signal not in _PIECE_SIGNALS) \
-                    or (b.signal == "date" and regex.search(r"\d{1,2}:\d{2}", b.plain)):  # a dateline, not a wrapped end
+                    or (b.signal == "date" and _CLOCK.search(b.plain)):  # a dateline, not a wrapped end
                 break
             run.append(run[-1] + 1)
         runs.append(run)

@@ -23,7 +23,7 @@ from pipeline.textnorm import normalize_unicode  # noqa: E402
 from tests.pipeline.clean_material import label_lines, pages, render, renderers, silver  # noqa: E402
 
 SIGNALS = ["none", "seed", "tail", "markup", "date", "contact", "ui", "label", "menu", "symbols", "image", "caption",
-           "tags", "outside-main-block", "title"]
+           "tags", "outside-main-block", "title", "link"]
 CLASSES = ["bad", "short", "neargood", "good"]
 
 

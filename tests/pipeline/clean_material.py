@@ -3,8 +3,9 @@ the articles and pages are third-party text).
 
 - dev: the 441 dev articles (../shared/dev/articles) with their gold title, authors,
   `boilerplate`, `body_first` and `body_last` (../shared/dev/gold).
-- html: the saved pages of ../shared/html rendered to text by two common renderers
-  (html2text, BeautifulSoup's get_text) and labelled line by line with a silver label:
+- html: the saved pages of ../shared/html rendered to text by common renderers
+  (html2text as plain text and as Markdown with its links and images, BeautifulSoup's
+  get_text; w3m and lynx when installed) and labelled line by line with a silver label:
   a line is body when its text is in both trafilatura's extraction and jusText's good
   paragraphs of the same HTML, furniture when it is in neither, unknown (not scored) when
   only one of them has it or it is too short to tell. The silver headline is the page's
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "dev"
 HTML = SHARED / "html"
-RENDERERS = ("html2text", "bs4")
+RENDERERS = ("html2text", "html2text-md", "bs4")
 
 
 # ---- the dev articles ---------------------------------------------------------------------
@@ -99,11 +100,13 @@ def pages() -> list[str]:
 
 def render(name: str, renderer: str) -> str:
     html = (HTML / f"{name}.html").read_bytes().decode("utf-8", "replace")
-    if renderer == "html2text":
+    if renderer in ("html2text", "html2text-md"):
         import html2text
 
         h = html2text.HTML2Text()
-        h.ignore_links, h.ignore_images, h.body_width = True, True, 0
+        h.body_width = 0
+        # "html2text": plain text; "html2text-md": its defaults, Markdown links and images kept
+        h.ignore_links = h.ignore_images = renderer == "html2text"
         return h.handle(html)
     if renderer == "bs4":
         import bs4
@@ -130,7 +133,11 @@ def renderers() -> tuple[str, ...]:
 
 
 def _norm(s: str) -> str:
-    """Markdown marks, list bullets, case and diacritics out (renderers differ in all four)."""
+    """Markdown links, images and marks, list bullets, case and diacritics out (renderers
+    differ in all of them)."""
+    from pipeline.lines import MD_LINK
+
+    s = MD_LINK.sub(lambda m: "" if m.group(1) else m.group(2), s)
     s = regex.sub(r"\*\*|__|(?<!\p{L})_(?=\S)|(?<=\S)_(?!\p{L})|\\(?=[-*_#.])", "", s)
     s = regex.sub(r"^\s*(?:[*+•-]\s+|#{1,6}\s+)+", "", s)
     s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))

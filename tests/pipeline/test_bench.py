@@ -15,5 +15,8 @@ def test_bench_reports_the_floor_and_the_ratio_to_it(tmp_path, capsys):
     assert full["records"] == 6 and full["errors"] == 0 and full["agreements"] == 6
     assert figures["floor_s"] > 0
     assert full["floor_ratio"] > 1  # a run that extracts is slower than one that only reads
+    # CPU seconds of the run against the floor's (the figure other users' load leaves alone)
+    assert figures["floor_cpu_s"] > 0 and full["cpu_s"] > 0 and full["cpu_floor_ratio"] > 1
     printed = capsys.readouterr().out
     assert "floor (one core" in printed and f"x{full['floor_ratio']} the floor" in printed
+    assert f"CPU (all processes): {full['cpu_s']} s" in printed and f"x{full['cpu_floor_ratio']};" in printed
