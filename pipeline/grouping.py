@@ -298,6 +298,11 @@ def _joins(g: Group, ev: Span, keys: set[str]) -> bool:
     return _same_parties(keys, g.keys()) and (keys == g.keys() or _same_document({ev.value.doc_type}, g))
 
 
+def _ceremony(ev: Span) -> bool:
+    """The mention names the ceremony ("Lễ ký kết …", "buổi ký kết") or refers back to it."""
+    return bool(ev.value.anaphoric or ev.value.extras.get("info", {}).get("ceremony"))
+
+
 def _same_document(types: set[str | None], g: Group) -> bool:
     theirs = {x.value.doc_type for x in g.mentions}
     return None in types or None in theirs or bool(types & theirs)
@@ -329,9 +334,18 @@ def group_mentions(doc: Document, events: list[Span]) -> list[Group]:
             continue
         keys = {party_key(p) for p in ps}
         target = next((g for g in groups if _joins(g, ev, keys)), None)
+        if target is None and _ceremony(ev):
+            # "Lễ ký kết biên bản ghi nhớ giữa A, B và C" tells of a signing the lead reported
+            # (maybe with another document word): the same parties make it the same signing
+            target = next((g for g in groups if _same_parties(keys, g.keys())), None)
         if target is None and ev.value.anaphoric:
             # "chứng kiến Lễ ký … giữa A và B" refers back to a signing already reported
             target = next((g for g in groups if any(same_key(k, x) for k in keys for x in g.keys())), None)
+        if target is None and groups and _ceremony(ev) and ev.value.doc_type is None:
+            # "Dự Lễ ký kết có Thứ trưởng Bộ A và Thứ trưởng Bộ B": the ceremony already
+            # reported, with its guests — no document of its own, so no signing of its own
+            groups[-1].weak.append(ev)
+            continue
         if target is None and _summary(doc, ev):
             summaries.append((ev, keys))  # "các hoạt động ký kết … giữa A với B": placed at the end
             continue
@@ -358,7 +372,8 @@ def group_mentions(doc: Document, events: list[Span]) -> list[Group]:
     merged: list[Group] = []
     for g in groups:
         into = next((h for h in merged if _same_parties(g.keys(), h.keys()) and (
-            g.keys() == h.keys() or _same_document({x.value.doc_type for x in g.mentions}, h))), None)
+            g.keys() == h.keys() or _same_document({x.value.doc_type for x in g.mentions}, h)
+            or any(_ceremony(x) for x in g.mentions))), None)
         if into is None:
             merged.append(g)
         else:

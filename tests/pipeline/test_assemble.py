@@ -115,3 +115,14 @@ def test_listed_documents_are_agreements_not_terms_of_each_other():
         ["Viện Hàn lâm Khoa học xã hội Việt Nam", "Viện Nghiên cứu chiến lược Nga"]]
     # each listed document is an agreement of its own, never a term (clause) of another
     assert [c.text for a in rec.agreements for c in a.clauses] == []
+
+
+def test_the_ceremony_told_after_the_lead_is_the_same_signing():
+    rec = _record("Vinalines ký biên bản hợp tác với Tập đoàn NYK Line (Nhật Bản) về nghiên cứu phát triển vận tải. "
+                  "Chiều 5/6, tại Tokyo đã diễn ra Lễ ký kết biên bản ghi nhớ giữa Tổng công ty Hàng hải Việt Nam "
+                  "(Vinalines) và Tập đoàn NYK Line. "
+                  "Dự và chỉ đạo Lễ ký kết có Thứ trưởng Bộ Giao thông vận tải Nguyễn Nhật và Thứ trưởng Bộ Công "
+                  "Thương Trần Quốc Khánh.")
+    (ag,) = rec.agreements
+    names = {p.name for p in ag.parties}
+    assert "Tập đoàn NYK Line" in names and not any(n.startswith(("Bộ Giao thông", "Bộ Công Thương")) for n in names)
