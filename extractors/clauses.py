@@ -10,6 +10,7 @@ from __future__ import annotations
 import regex
 
 from pipeline.document import Document, Span
+from pipeline.textnorm import fold
 
 NAME = "clauses"
 REQUIRES = ["sentences"]
@@ -95,8 +96,23 @@ def _split_semicolons(doc: Document, s: int, e: int) -> list[Span]:
     return spans
 
 
-def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]]) -> list[Span]:
-    """Commitment sentences after offset `after` (signing sentences in `skip` are left out)."""
+def _party_commits(folded: str, s: int, e: int, names: list[str]) -> bool:
+    """The sentence opens with one of the agreement's parties committing: "Vinalines và NYK
+    Line sẽ cùng …", "TTXVN cam kết …"."""
+    head = folded[s:min(e, s + 90)]
+    for name in names:
+        i = head.find(name)
+        if i >= 0 and regex.match(rf"(?:,?\s+[\p{{L}}\d&.-]+){{0,6}}?\s+(?:{_COMMIT})(?!\p{{L}})",
+                                  folded, pos=s + i + len(name), endpos=min(e, s + i + len(name) + 80)):
+            return True
+    return False
+
+
+def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]],
+                      parties: list[str] = ()) -> list[Span]:
+    """Commitment sentences after offset `after` (signing sentences in `skip` are left out);
+    `parties`: the agreement's party names, whose commitments count as its terms."""
+    names = sorted({fold(p) for p in parties if len(p) >= 3}, key=len, reverse=True)
     sents = [s for s in doc.layer("sentences") if s.start >= after]
     out: list[Span] = []
     para_open = None
@@ -120,7 +136,7 @@ def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]]) -> 
             prev_clause = bool(tail)
             para_open = False  # a remark or another signing ends a run of terms
             continue
-        is_cue = opener or bool(_CUE.search(text))
+        is_cue = opener or bool(_CUE.search(text)) or (bool(names) and _party_commits(doc.folded, sent.start, sent.end, names))
         # "Đồng thời, …" / "Ngoài ra, …" right after a term adds another term
         follows = prev_clause and bool(_CONTINUES.match(text)) and not _ANTI.search(text)
         prev_clause = False

@@ -426,7 +426,8 @@ def assemble(doc: Document) -> list[Agreement]:
         cls = [c for c, lead in list_items if (lo <= lead < hi or (lead < lo and c.start > lo and gi == 0))
                and not any(c.start <= a.start < c.end for a, _b in rel_pairs)]  # a pairing, not a content item
         if not cls or len(groups) == 1:
-            prose = clauses_x.prose_commitments(doc, first.value.sentence[0], signing_sentences - {first.value.sentence})
+            prose = clauses_x.prose_commitments(doc, first.value.sentence[0], signing_sentences - {first.value.sentence},
+                                                [p.value.name for p in parties])
             item_starts = {c.start for c in cls}
             cls += [c for c in prose if lo <= c.start < hi and c.start not in item_starts and all(not (x.start <= c.start < x.end) for x in cls)
                     and not any(c.start <= x < c.end for x in listed)]

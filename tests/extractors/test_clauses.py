@@ -50,3 +50,13 @@ def test_a_sentence_that_refers_back_to_the_agreement_states_its_terms():
         "Theo các hiệp định được ký kết, lực lượng chức năng hai nước sẽ phối hợp phòng chống ma túy.",
         "Bản ghi nhớ này dành cho dự án nhà máy sản xuất hóa chất tại tỉnh.",
     ]
+
+
+def test_a_party_committing_states_a_term_only_for_its_own_agreement():
+    text = ("Vinalines và NYK Line sẽ cùng tiến hành nghiên cứu phát triển hoạt động vận tải và logistics. "
+            "Ông A cảm ơn các đối tác. "
+            "Vietcombank sẽ mở thêm chi nhánh tại Hà Nội.")
+    doc = make_doc(text)
+    got = [doc.text[c.start:c.end] for c in prose_commitments(doc, 0, set(), ["Vinalines", "Tập đoàn NYK Line"])]
+    assert got == ["Vinalines và NYK Line sẽ cùng tiến hành nghiên cứu phát triển hoạt động vận tải và logistics."]
+    assert _prose(text) == []  # without the parties, nobody in these sentences is known to have signed
