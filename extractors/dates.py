@@ -159,7 +159,7 @@ def latest_year(doc) -> int | None:
 
 _BARE_YEAR = regex.compile(r"(?<![\p{N}/.-])((?:19|20)\d{2})(?!\p{N})")
 # a year after these words is a plan's horizon or a range's end, not the article's present
-_RANGE_AFTER = regex.compile(r"\s*(?:-|–|đến)\s*\d")
+_RANGE_AFTER = regex.compile(r"[ \t]{0,3}(?:-|–|đến)[ \t]{0,3}\d")
 _PLAN_BEFORE = regex.compile(r"(?:đến|tới|tầm nhìn|giai đoạn|trước|sau|từ|-|–)\s*(?:năm\s*)?$")
 
 
