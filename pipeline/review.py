@@ -99,7 +99,7 @@ del { background:#ffcdd2; text-decoration: line-through; } ins { background:#c8e
 textarea.vnote { width: 100%; min-height: 2.4em; font: inherit; font-size: 13px; }
 .event { margin: 4px 0; font-size: 13px; } .event-link { font-family: monospace; }
 ul.event-mentions, ol.event-mentions { margin: 2px 0 6px; padding-left: 18px; }
-:target { outline: 2px solid #ff9800; }
+.agreement:target, section.event:target { outline: 2px solid #ff9800; }
 """
 
 JS = r"""
