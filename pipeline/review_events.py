@@ -71,7 +71,12 @@ class EventCollector:
             return
         title = (rec.get("title") or "")[:TITLE_CHARS] or None
         site = linking._site(rec)
-        for m in linking.mentions_from_record(rec):
+        try:
+            mentions = linking.mentions_from_record(rec)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"record {rec.get('article_id')!r}: an agreement without a well-formed {exc} — give a "
+                             "records.jsonl written by `kyket run`") from None
+        for m in mentions:
             m.words = frozenset(map(sys.intern, m.words))  # one string per word of the run's evidence, not per use
             self.mentions.append(m)
             self.shown.setdefault(m.mention_id, Shown(m.mention_id, m.article_id, rec.get("published_at"), site, title,

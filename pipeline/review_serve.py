@@ -140,7 +140,11 @@ def make_server(site: Site, port: int = 0) -> ThreadingHTTPServer:
 
 
 def serve(records: str | Path, sel: Selection, title: str, port: int = 8765, page_size: int = PAGE_SIZE) -> int:
-    site = Site(records, sel, title, page_size)
+    try:
+        site = Site(records, sel, title, page_size)
+    except ValueError as exc:  # a record the pages cannot show (checked before anything is served)
+        print(f"kyket review: {exc}", file=sys.stderr)
+        return 2
     try:
         server = make_server(site, port)
     except OSError as exc:

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
-
 from pipeline.cli import main
 from tests.pipeline.test_review_events import _recs, records  # noqa: F401 — the fixture
 from tests.test_review_browser import ARTIFACTS, _row_ids, _wait, browser, pytestmark  # noqa: F401
 
 
-def _click(browser, css: str) -> None:
-    browser.find_element("css selector", css).click()
+def _click(drv, css: str) -> None:
+    drv.find_element("css selector", css).click()
 
 
 def test_clicking_an_event_shows_its_reports(browser, records):  # noqa: F811

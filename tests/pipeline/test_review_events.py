@@ -130,3 +130,18 @@ def test_event_text_is_escaped(records, tmp_path):
     assert "tin-b&quot;&gt;&lt;script&gt;" in block
     for text in (page, (tmp_path / "x" / "events.html").read_text(encoding="utf-8")):
         assert "<img" not in text and "<script>window" not in text and "javascript:" not in text
+
+
+def test_a_malformed_agreement_is_one_sentence(tmp_path, capsys):
+    from pipeline.review_serve import Site
+
+    path = tmp_path / "records.jsonl"
+    path.write_text(json.dumps({"schema_version": "1.2", "article_id": "z", "agreements": [{"agreement_id": "q"}]}) + "\n",
+                    encoding="utf-8")
+    assert main(["review", str(path), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert err == "kyket review: record 'z': an agreement without a well-formed 'status' — give a records.jsonl " \
+                  "written by `kyket run`\n"
+    assert not (tmp_path / "r").exists()
+    with pytest.raises(ValueError, match="record 'z': an agreement without"):
+        Site(path, Selection(), "t")
