@@ -110,9 +110,25 @@ def test_served_pages_link_the_reports_too(records, tmp_path):
         (tmp_path / "pages" / f"{k:04d}.html").write_text(site.page(k), encoding="utf-8")
     eid = _check_linked(tmp_path, _recs(records))
     assert [r["ev"] for r in site.rows if r["id"] in ("tin-a", "tin-b")] == [[eid], [eid]]
-    from pipeline.review import events_page
+    # over HTTP: the list links events.html, which lists the shared event
+    import threading
+    import urllib.request
 
-    assert f'id="{eid}"' in events_page("served", True, "run", site.events)
+    from pipeline.review_serve import make_server
+
+    server = make_server(site, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        index = urllib.request.urlopen(base + "/").read().decode("utf-8")
+        events = urllib.request.urlopen(base + "/events.html").read().decode("utf-8")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert 'href="events.html"' in index and 'id="f-event-box"' in index
+    assert events.count('<section class="event"') == 1 and f'id="{eid}"' in events
 
 
 def test_event_text_is_escaped(records, tmp_path):
