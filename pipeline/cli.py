@@ -189,9 +189,20 @@ def _cmd_review(args) -> int:
         print(f"{n} annotations -> {args.export}", file=sys.stderr)
         return 0
     try:
-        for _ in iter_records(args.records):  # the whole file is checked before anything is written
-            pass
+        records = iter_records(args.records)
+        first = next(records, None)  # a path that is no records file is told first, then the options
         sel = _selection(args)
+        if args.serve:  # the whole file is checked before anything is served (the site links its events as it starts)
+            for _ in records:
+                pass
+        else:  # the first pass checks the whole file before anything is written and links its agreements into events
+            import itertools
+            from dataclasses import replace
+
+            from pipeline.review_events import index_events
+
+            events = index_events(itertools.chain([first] if first else [], records), replace(sel).wants,
+                                  args.page_size)
     except (OSError, ValueError, KeyError, NotRecords) as exc:
         print(f"kyket review: {exc}", file=sys.stderr)
         return 2
@@ -207,7 +218,7 @@ def _cmd_review(args) -> int:
 
     items = ((rec, None, None) for rec in iter_records(args.records) if sel.wants(rec))
     counts = write_site(args.out, items, title, str(Path(args.records).resolve()), diff_mode=False,
-                        page_size=args.page_size)
+                        page_size=args.page_size, events=events)
     print(f"{counts['articles']} articles on {counts['pages']} pages -> {Path(args.out) / 'index.html'}", file=sys.stderr)
     return 0
 

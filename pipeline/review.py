@@ -20,7 +20,6 @@ verdicts.jsonl), or saved beside the run by the server; pipeline/verdicts.py exp
 """
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +27,14 @@ from pathlib import Path
 from typing import get_args
 
 from pipeline.records import AgreementStatus, AgreementType
+from pipeline.review_events import (
+    EventIndex,
+    agreement_anchor,
+    agreement_ids,
+    card_block,
+    events_body,
+)
+from pipeline.review_events import esc as _e
 
 KINDS = [  # kind, label, colour (background; evidence is underlined)
     ("evidence", "evidence (signing sentence)", "transparent"),
@@ -90,6 +97,9 @@ del { background:#ffcdd2; text-decoration: line-through; } ins { background:#c8e
 .v button.on[data-verdict="fixed"], .v button.on[data-verdict="added"] { background: #90caf9; }
 .fixed-value { color: #0d47a1; font-weight: 600; margin-left: 4px; }
 textarea.vnote { width: 100%; min-height: 2.4em; font: inherit; font-size: 13px; }
+.event { margin: 4px 0; font-size: 13px; } .event-link { font-family: monospace; }
+ul.event-mentions, ol.event-mentions { margin: 2px 0 6px; padding-left: 18px; }
+.agreement:target, section.event:target { outline: 2px solid #ff9800; }
 """
 
 JS = r"""
@@ -106,6 +116,13 @@ JS = r"""
   var rowsBox = $('rows');
   if (rowsBox && window.KYKET_INDEX) {
     var rows = window.KYKET_INDEX, limit = 500, more = $('more');
+    // #event=ID (an event id clicked on a card or on events.html): the articles reporting that event
+    var evBox = $('f-event-box'), evName = $('f-event'), ev = '';
+    var readEvent = function () {
+      var m = /^#event=([A-Za-z0-9_-]+)$/.exec(location.hash); ev = m ? m[1] : '';
+      if (evBox) { evBox.hidden = !ev; evName.textContent = ev; }
+    };
+    readEvent();
     rows.forEach(function (r) { r.f = fold([r.id, r.t, r.k].join(' ')); });
     var cell = function (tr, text, cls) { var td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); return td; };
     var draw = function () {
@@ -116,6 +133,7 @@ JS = r"""
         if (fc && fc.checked && !r.st) return;
         if (fe && fe.checked && !r.e) return;
         if (ft && ft.value && r.ty.indexOf(ft.value) < 0) return;
+        if (ev && (r.ev || []).indexOf(ev) < 0) return;
         for (var i = 0; i < terms.length; i++) if (r.f.indexOf(terms[i]) < 0) return;
         total++;
         if (shown >= limit) return;
@@ -140,12 +158,13 @@ JS = r"""
     };
     if (more) more.addEventListener('click', function () { limit += 500; draw(); });
     on([q, fa, fc, fe, ft], function () { limit = 500; draw(); });
+    window.addEventListener('hashchange', function () { readEvent(); limit = 500; draw(); });
     draw();
     return;
   }
 
   // ---- an article page: filter the sections of this page
-  var sections = Array.prototype.slice.call(document.querySelectorAll('section.article'));
+  var sections = Array.prototype.slice.call(document.querySelectorAll('section.article, section.event'));
   function apply() {
     var terms = fold(q.value).split(/\s+/).filter(Boolean), shown = 0;
     sections.forEach(function (s) {
@@ -254,10 +273,6 @@ JS = r"""
 """
 
 
-def _e(s) -> str:
-    return html.escape("" if s is None else str(s), quote=True)
-
-
 def _spans(rec: dict, prefix: str) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, span id) of every highlighted value of a record."""
     out = []
@@ -328,7 +343,7 @@ def _v(field: str, index: int | None = None, span: tuple[int, int] | None = None
     return "".join(out) + "</span>"
 
 
-def _card(rec: dict, verdicts: bool = True) -> str:
+def _card(rec: dict, verdicts: bool = True, events: EventIndex | None = None, root: str = "../") -> str:
     def v(*a, **k):
         return _v(*a, **k) if verdicts else ""
 
@@ -352,10 +367,14 @@ def _card(rec: dict, verdicts: bool = True) -> str:
                 ("title", (title or {}).get("text") or "—", sp(title), "span"),
                 ("date", date, sp(ag.get("date")), "span"), ("location", (loc or {}).get("text") or "—", sp(loc), "span"),
                 ("period", f"{per['start']}–{per['end']}" if per else "—", sp(per, "span_start", "span_end"), "span")]
-        out.append(f'<div class="agreement" data-article="{_e(rec["article_id"])}" data-agreement-id="{_e(ag["agreement_id"])}">')
+        anchor = f' id="{_e(agreement_anchor(ag["agreement_id"]))}"' if events is not None else ""
+        out.append(f'<div class="agreement"{anchor} data-article="{_e(rec["article_id"])}" '
+                   f'data-agreement-id="{_e(ag["agreement_id"])}">')
         out.append(f'<h3 data-agreement="{_e(ag["agreement_id"])}"><span class="badge">{_e(ag["status"])}</span>'
                    f'{_e(ag["type"])}' + v("agreement", span=sp(ag.get("evidence")), fix="")
-                   + f'</h3><div class="agid">{_e(ag["agreement_id"])}</div><dl>'
+                   + f'</h3><div class="agid">{_e(ag["agreement_id"])}</div>'
+                   + (card_block(ag["agreement_id"], rec["article_id"], events, root) if events is not None else "")
+                   + '<dl>'
                    + "".join(f'<dt>{_e(k)}</dt><dd data-field="{_e(k)}">{_e(val)}{v(k, span=s, value=val, fix=fx)}</dd>'
                              for k, val, s, fx in rows)
                    + f'<dt>confidence</dt><dd data-field="confidence">{_e(ag.get("confidence"))}</dd></dl>')
@@ -435,7 +454,8 @@ def _marks(art: dict, side: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _section(n: int, rec_new: dict | None, rec_old: dict | None, art: dict | None, verdicts: bool = True) -> str:
+def _section(n: int, rec_new: dict | None, rec_old: dict | None, art: dict | None, verdicts: bool = True,
+             events: EventIndex | None = None) -> str:
     """One article: title, meta (id, date, site, source link), changes, text and records."""
     rec = rec_new or rec_old
     aid = rec["article_id"]
@@ -463,7 +483,7 @@ def _section(n: int, rec_new: dict | None, rec_old: dict | None, art: dict | Non
                           if r else '<p class="meta">absent</p>') + "</div>")
         out.append("</div>")
     else:
-        out.append(f'<div class="cols">{highlighted_text(rec, sid + "-")}{_card(rec, verdicts)}</div>')
+        out.append(f'<div class="cols">{highlighted_text(rec, sid + "-")}{_card(rec, verdicts, events)}</div>')
     out.append("</section>")
     return "".join(out)
 
@@ -563,16 +583,22 @@ def index_row(rec_new: dict | None, rec_old: dict | None, art: dict | None, page
     return row
 
 
-def index_page(title: str, served: bool, run: str, diff_mode: bool, extra: str = "") -> str:
-    return (_head(title, "", served, run, diff_mode, extra, on_page=False)
+EVENTS_LINKS = ('<div class="pager"><a id="events" href="events.html">events: the signings told by more than one '
+                'report</a><span id="f-event-box" hidden> · showing the reports of event <code id="f-event"></code> '
+                '<a id="f-event-clear" href="#">show all</a></span></div>')
+
+
+def index_page(title: str, served: bool, run: str, diff_mode: bool, extra: str = "", events: bool = False) -> str:
+    return (_head(title, "", served, run, diff_mode, extra + (EVENTS_LINKS if events else ""), on_page=False)
             + '<main><table class="list"><thead><tr><th>article</th><th>agreements</th><th>parties</th><th>changes</th>'
             '<th>marks</th><th>source</th></tr></thead><tbody id="rows"></tbody></table>'
             '<p><button type="button" id="more" hidden>show more</button></p></main>'
             '<script src="index.js"></script><script src="kyket.js"></script></body></html>\n')
 
 
-def article_page(title: str, served: bool, run: str, diff_mode: bool, sections: list[str], page: int, pages: int | None) -> str:
-    nav = ['<div class="pager"><a href="../index.html">← list</a>']
+def article_page(title: str, served: bool, run: str, diff_mode: bool, sections: list[str], page: int, pages: int | None,
+                 events: bool = False) -> str:
+    nav = ['<div class="pager"><a href="../index.html">← list</a>' + ('<a href="../events.html">events</a>' if events else "")]
     if page > 1:
         nav.append(f'<a id="prev" href="{page - 1:04d}.html">‹ previous</a>')
     nav.append(f"<span class=\"meta\">page {page}" + (f" of {pages}" if pages else "") + "</span>")
@@ -584,9 +610,11 @@ def article_page(title: str, served: bool, run: str, diff_mode: bool, sections: 
 
 
 def write_site(out: str | Path, items: Iterator[tuple[dict | None, dict | None, dict | None]], title: str, run: str,
-               diff_mode: bool, page_size: int = PAGE_SIZE, summary=None) -> dict:
+               diff_mode: bool, page_size: int = PAGE_SIZE, summary=None, events: EventIndex | None = None) -> dict:
     """Write the folder from a stream of (new record, old record, diff entry or None), already
-    selected: pages as they fill, list rows as they come. Returns counts."""
+    selected: pages as they fill, list rows as they come. Returns counts. With `events` (the
+    run's agreements linked, pipeline/review_events.py) each card names its event and the
+    other reports of it, the list filters to an event, and events.html lists the shared ones."""
     out = Path(out)
     (out / "pages").mkdir(parents=True, exist_ok=True)
     for old in (out / "pages").glob("*.html"):  # a page of an earlier, longer selection must not linger
@@ -600,15 +628,17 @@ def write_site(out: str | Path, items: Iterator[tuple[dict | None, dict | None, 
         for rec_new, rec_old, art in items:
             page = n // page_size + 1
             anchor = f"a{n}"
-            idx.write(json.dumps(index_row(rec_new, rec_old, art, f"pages/{page:04d}.html", anchor), ensure_ascii=False)
-                      .replace("</", "<\\/") + ",\n")
-            buf.append(_section(n, rec_new, rec_old, art))
+            row = index_row(rec_new, rec_old, art, f"pages/{page:04d}.html", anchor)
+            if events is not None:
+                events.tag(row, agreement_ids(rec_new or rec_old))
+            idx.write(json.dumps(row, ensure_ascii=False).replace("</", "<\\/") + ",\n")
+            buf.append(_section(n, rec_new, rec_old, art, events=events))
             n += 1
             if len(buf) == page_size:
-                _write_page(out, title, run, diff_mode, buf, page)
+                _write_page(out, title, run, diff_mode, buf, page, events is not None)
                 buf = []
         if buf:
-            _write_page(out, title, run, diff_mode, buf, page)
+            _write_page(out, title, run, diff_mode, buf, page, events is not None)
         idx.write("];\n")
     pages = (n + page_size - 1) // page_size
     for p in range(1, pages + 1):  # "page i of n" and no dangling "next" on the last page, set once n is known
@@ -619,10 +649,20 @@ def write_site(out: str | Path, items: Iterator[tuple[dict | None, dict | None, 
             text = text.replace(f'<a id="next" href="{p + 1:04d}.html">next ›</a>', "", 1)
         path.write_text(text, encoding="utf-8")
     extra = _summary_line(summary.as_dict()) if summary is not None else ""
-    (out / "index.html").write_text(index_page(title, False, run, diff_mode, extra), encoding="utf-8")
+    (out / "index.html").write_text(index_page(title, False, run, diff_mode, extra, events is not None), encoding="utf-8")
+    if events is not None:
+        (out / "events.html").write_text(events_page(title, False, run, events), encoding="utf-8")
     return {"articles": n, "pages": pages}
 
 
-def _write_page(out: Path, title: str, run: str, diff_mode: bool, sections: list[str], page: int) -> None:
-    (out / "pages" / f"{page:04d}.html").write_text(article_page(title, False, run, diff_mode, sections, page, None),
-                                                    encoding="utf-8")
+def events_page(title: str, served: bool, run: str, events: EventIndex) -> str:
+    """events.html: the events with more than one report and where each report is shown."""
+    nav = '<div class="pager"><a href="index.html">← list</a><span class="meta">events</span></div>'
+    return (_head(title + " — events", "", served, run, False, nav, on_page=False) + "<main>" + events_body(events)
+            + '</main><script src="kyket.js"></script></body></html>\n')
+
+
+def _write_page(out: Path, title: str, run: str, diff_mode: bool, sections: list[str], page: int,
+                events: bool = False) -> None:
+    (out / "pages" / f"{page:04d}.html").write_text(
+        article_page(title, False, run, diff_mode, sections, page, None, events), encoding="utf-8")

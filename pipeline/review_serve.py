@@ -23,9 +23,11 @@ from pipeline.review import (
     Selection,
     _section,
     article_page,
+    events_page,
     index_page,
     index_row,
 )
+from pipeline.review_events import EventCollector, agreement_ids
 from pipeline.tables import iter_records, read_record_at
 
 
@@ -39,13 +41,21 @@ class Site:
         self.rows: list[dict] = []
         self.at: dict[str, tuple[int, int]] = {}
         self.order: list[str] = []
+        collector = EventCollector()  # every agreement is linked, shown or not
+        agreements: list[list[str]] = []  # per list row, its agreement ids until the events are known
         for off, n, rec in iter_records(self.records, offsets=True):
             if not sel.wants(rec):
+                collector.add(rec, None)
                 continue
             i = len(self.order)
+            collector.add(rec, i // page_size + 1)
             self.rows.append(index_row(rec, None, None, f"pages/{i // page_size + 1:04d}.html", f"a{i}"))
+            agreements.append(agreement_ids(rec))
             self.at[rec["article_id"]] = (off, n)
             self.order.append(rec["article_id"])
+        self.events = collector.finish()
+        for row, ids in zip(self.rows, agreements, strict=True):
+            self.events.tag(row, ids)
         self.pages = max(1, (len(self.order) + page_size - 1) // page_size)
         self.lock = threading.Lock()
 
@@ -61,8 +71,8 @@ class Site:
             return None
         first = (k - 1) * self.page_size
         ids = self.order[first:first + self.page_size]
-        sections = [_section(first + i, self.record(aid), None, None) for i, aid in enumerate(ids)]
-        return article_page(self.title, True, str(self.records), False, sections, k, self.pages)
+        sections = [_section(first + i, self.record(aid), None, None, events=self.events) for i, aid in enumerate(ids)]
+        return article_page(self.title, True, str(self.records), False, sections, k, self.pages, events=True)
 
     def index_js(self) -> str:
         return "window.KYKET_INDEX = " + json.dumps(self.rows, ensure_ascii=False).replace("</", "<\\/") + ";\n"
@@ -94,7 +104,9 @@ def make_server(site: Site, port: int = 0) -> ThreadingHTTPServer:
         def do_GET(self):  # noqa: N802 — http.server's name
             path = self.path.split("?", 1)[0].split("#", 1)[0]
             if path in ("/", "/index.html"):
-                return self._send(200, index_page(site.title, True, str(site.records), False))
+                return self._send(200, index_page(site.title, True, str(site.records), False, events=True))
+            if path == "/events.html":
+                return self._send(200, events_page(site.title, True, str(site.records), site.events))
             if path == "/index.js":
                 return self._send(200, site.index_js(), "text/javascript; charset=utf-8")
             if path == "/kyket.js":
@@ -128,7 +140,11 @@ def make_server(site: Site, port: int = 0) -> ThreadingHTTPServer:
 
 
 def serve(records: str | Path, sel: Selection, title: str, port: int = 8765, page_size: int = PAGE_SIZE) -> int:
-    site = Site(records, sel, title, page_size)
+    try:
+        site = Site(records, sel, title, page_size)
+    except ValueError as exc:  # a record the pages cannot show (checked before anything is served)
+        print(f"kyket review: {exc}", file=sys.stderr)
+        return 2
     try:
         server = make_server(site, port)
     except OSError as exc:
