@@ -179,6 +179,9 @@ _BULLET = regex.compile(r"[*+•·▪►»>–-]\s")
 _PUNCT = regex.compile(r"[,.;:!?()\"“”]")
 
 
+SHARE_WORDS = 80
+
+
 def split_lines(raw: str) -> list[Line]:
     out: list[Line] = []
     pos = 0
@@ -195,11 +198,15 @@ def split_lines(raw: str) -> list[Line]:
         plain = (_DECOR.sub("", unlinked) if _may_decorate(unlinked) else unlinked).strip()
         toks = (_WORD if "_" in plain else _WORD_RE).findall(plain)
         n = len(toks)
-        low = [t.lower().strip(".") for t in toks]
+        # the shares of function words and capitalised words, read on the first SHARE_WORDS
+        # words: a long line's share is settled by then, and reading every word of every
+        # body line was the clean stage's largest cost
+        head = toks[:SHARE_WORDS]
+        k = len(head)
         out.append(Line(
             i=len(out), start=a, end=a + len(s), text=s, plain=plain, words=n,
-            stop=sum(t in stop for t in low) / n if n else 0.0,
-            caps=sum(t[0].isupper() for t in toks) / n if n else 0.0,
+            stop=sum(t.lower().strip(".") in stop for t in head) / k if k else 0.0,
+            caps=sum(t[0].isupper() for t in head) / k if k else 0.0,
             end_punct=_ends_sentence(plain.rstrip()),
             bullet=plain != s and bool(_BULLET.match(s)),
             signal=None,
