@@ -9,10 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 # Record versions this kyket reads as its own (`kyket load`): each adds optional fields only.
 #   1.0 → 1.1: source.content_sha256;  1.1 → 1.2: source.kyket_version.
-COMPATIBLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
+COMPATIBLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 # The kyket release (pyproject.toml reads its version from here). Every record names the
 # release that produced it; a rerun redoes the records another release produced.
 KYKET_VERSION = "0.2.0"

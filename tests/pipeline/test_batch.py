@@ -344,7 +344,7 @@ def test_rerun_redoes_records_of_another_kyket_release(tmp_path):
     first = run_batch([str(corpus)], out, workers=1, quiet=True)
     recs = _records(out)
     assert {r["source"]["kyket_version"] for r in recs} == {KYKET_VERSION}
-    assert {r["schema_version"] for r in recs} == {"1.2"}
+    assert {r["schema_version"] for r in recs} == {"1.3"}
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert manifest["kyket_version"] == KYKET_VERSION and manifest["models"]["underthesea"].startswith("9.")
     assert manifest["summary"]["records_out"] == len(recs) and manifest["inputs"] == [str(corpus.resolve())]
