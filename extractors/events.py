@@ -54,6 +54,7 @@ def _lex():
     return {
         "triggers": [(t["id"], _c(r"(?<!\p{L})(?:" + t["pattern"] + r")(?!\p{L})")) for t in lex["triggers"]],
         "neg_before": [_c("(?:" + p + ")") for p in lex["negative_before"]],
+        "single_signer_passive": [_c("(?:" + p + ")") for p in lex["single_signer_passive"]],
         "negation": [_c("(?:" + p + ")") for p in lex["negation_before"]],
         "historical": [_c("(?:" + p + ")") for p in lex["historical_before"]],
         "future": [_c("(?:" + p + ")") for p in lex["future_before"]],
@@ -224,6 +225,8 @@ def candidates(doc: Document) -> list[Span]:
                 if any(p.search(before) for p in lex["neg_before"]):
                     continue
                 if any(p.search(after) for p in lex["neg_after"]):
+                    continue
+                if any(p.search(f, max(s, m.start() - 80), m.start()) for p in lex["single_signer_passive"]):
                     continue
                 clause = clause_bounds(f, (s, e), m.start())
                 w = lex["window"]

@@ -18,9 +18,17 @@ def _mentions(text):
     "Sinh viên ở ký túc xá của trường.",
     "Có mỗi thằng em kết nghĩa mà không chịu cho ăn.",
     "Chủ tịch UBND tỉnh vừa ký Kết luận số 09/KL-UBND về nội dung thanh tra.",
+    "Sắc lệnh trên đã được Tổng thống Putin ký và đăng tải trên cổng thông tin của Chính phủ Nga.",
+    "Chỉ thị này đã được ký ngay lúc 13 giờ chiều nay, mang số 20.",
+    "Chiều 12/7, Chi cục trưởng ký báo cáo gửi UBND tỉnh về vụ ngộ độc.",
 ])
 def test_other_senses_of_ky_are_not_signings(text):
     assert _mentions(text) == []
+
+
+def test_a_passive_agreement_is_still_a_candidate():
+    # the single-signer filter reads the passive subject: an agreement word there is kept
+    assert _mentions("Thỏa thuận này đã được Bộ trưởng hai nước ký kết tại Hà Nội.")
 
 
 def test_signing_with_document_and_type():
