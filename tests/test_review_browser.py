@@ -151,7 +151,10 @@ def _search(browser, text: str) -> None:
 
 
 def _row_ids(browser) -> list[str]:
-    return [e.get_attribute("data-id") for e in browser.find_elements("css selector", "#rows tr.row")]
+    # read in one script call: the list re-renders while it filters, and elements found
+    # one call earlier can be gone (stale) by the next
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('#rows tr.row'), e => e.getAttribute('data-id'))")
 
 
 def test_folder_list_search_ignores_tones_and_case(browser, seed_records, tmp_path):
