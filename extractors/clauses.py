@@ -96,14 +96,18 @@ def _split_semicolons(doc: Document, s: int, e: int) -> list[Span]:
     return spans
 
 
+# after a party name: up to six more words (its partners), then a commitment verb; possessive and
+# anchored after a non-space, so a long run of spaces is read once (tests/test_regex_budget.py)
+_PARTY_COMMIT = regex.compile(rf"(?<!\s)(?:,?\s++[\p{{L}}\d&.-]++){{0,6}}?\s++(?:{_COMMIT})(?!\p{{L}})")
+
+
 def _party_commits(folded: str, s: int, e: int, names: list[str]) -> bool:
     """The sentence opens with one of the agreement's parties committing: "Vinalines và NYK
     Line sẽ cùng …", "TTXVN cam kết …"."""
     head = folded[s:min(e, s + 90)]
     for name in names:
         i = head.find(name)
-        if i >= 0 and regex.match(rf"(?:,?\s+[\p{{L}}\d&.-]+){{0,6}}?\s+(?:{_COMMIT})(?!\p{{L}})",
-                                  folded, pos=s + i + len(name), endpos=min(e, s + i + len(name) + 80)):
+        if i >= 0 and _PARTY_COMMIT.match(folded, s + i + len(name), min(e, s + i + len(name) + 80)):
             return True
     return False
 
