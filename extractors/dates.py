@@ -174,15 +174,24 @@ def year_mentions(doc) -> list[tuple[int, int]]:
     return doc.meta["_years"]
 
 
-def years_between(doc, start: int, end: int) -> list[int]:
-    """The years the article prints between two offsets."""
+def _years_in(doc, start: int, end: int):
+    """(offset, year) of the years the article prints between two offsets."""
     ys = year_mentions(doc)
     i = bisect.bisect_left(ys, (start, 0))
-    out = []
     while i < len(ys) and ys[i][0] < end:
-        out.append(ys[i][1])
+        yield ys[i]
         i += 1
-    return out
+
+
+def years_between(doc, start: int, end: int) -> list[int]:
+    """The years the article prints between two offsets."""
+    return [y for _at, y in _years_in(doc, start, end)]
+
+
+def _not_a_plan(folded: str, at: int) -> bool:
+    """The year at `at` is not a plan's horizon or a range's end ("đến năm 2030", "2019-2022")."""
+    return not _PLAN_BEFORE.search(folded, max(0, at - 20), at) \
+        and not _RANGE_AFTER.match(folded, at + 4, min(len(folded), at + 12))
 
 
 def present_year(doc) -> int | None:
@@ -208,15 +217,7 @@ def present_year(doc) -> int | None:
 def year_near(doc, spans: list[tuple[int, int]]) -> int | None:
     """The year printed most often (ties: the later) inside `spans` — a signing's sentences and
     the article's lead — outside plans and ranges ("đến năm 2030", "giai đoạn 2019-2022")."""
-    folded, ys, years = doc.folded, year_mentions(doc), []
-    for s, e in spans:
-        i = bisect.bisect_left(ys, (s, 0))
-        while i < len(ys) and ys[i][0] < e:
-            at, y = ys[i]
-            if not _PLAN_BEFORE.search(folded, max(0, at - 20), at) \
-                    and not _RANGE_AFTER.match(folded, at + 4, min(len(folded), at + 12)):
-                years.append(y)
-            i += 1
+    years = [y for s, e in spans for at, y in _years_in(doc, s, e) if _not_a_plan(doc.folded, at)]
     if not years:
         return None
     return max((years.count(y), y) for y in set(years))[1]
