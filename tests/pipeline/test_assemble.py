@@ -126,3 +126,29 @@ def test_the_ceremony_told_after_the_lead_is_the_same_signing():
     (ag,) = rec.agreements
     names = {p.name for p in ag.parties}
     assert "Tập đoàn NYK Line" in names and not any(n.startswith(("Bộ Giao thông", "Bộ Công Thương")) for n in names)
+
+
+def test_status_weighs_every_mention_of_the_signing():
+    """A signing's status is the mention model's evidence summed over all its mentions; the
+    first mention's ConText modifier (here: hypothetical) still decides."""
+    from extractors.events import EventMention
+    from pipeline.assemble import _status
+    from pipeline.document import Document, Span
+    from pipeline.grouping import Group
+
+    text = "Hai bên đã ký thỏa thuận. Thỏa thuận đã được ký từ lâu."
+    doc = Document(article_id="t", text=text, folded=text.lower())
+
+    def mention(at: int, cue: str, probs: dict, **info) -> Span:
+        m = EventMention(trigger=(at, at + 2), sentence=(0, len(text)), clause=(0, len(text)), doc_type=None,
+                         doc_priority=0, doc_span=None, cue=cue, anaphoric=False, personal=False, rule="t",
+                         extras={"probs": probs, "info": info})
+        return Span(at, at + 2, "event", value=m)
+
+    lead = {"signed": 0.50, "planned": 0.05, "referenced": 0.45}
+    retold = {"signed": 0.05, "planned": 0.05, "referenced": 0.90}
+    assert _status(doc, Group(mentions=[mention(11, "signed", lead)]), None) == "signed"
+    two = Group(mentions=[mention(11, "signed", lead), mention(44, "referenced", retold)])
+    assert _status(doc, two, None) == "referenced"
+    planned = Group(mentions=[mention(11, "planned", lead, future=True), mention(44, "referenced", retold)])
+    assert _status(doc, planned, None) == "planned"
