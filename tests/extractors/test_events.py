@@ -21,6 +21,12 @@ def _mentions(text):
     "Sắc lệnh trên đã được Tổng thống Putin ký và đăng tải trên cổng thông tin của Chính phủ Nga.",
     "Chỉ thị này đã được ký ngay lúc 13 giờ chiều nay, mang số 20.",
     "Chiều 12/7, Chi cục trưởng ký báo cáo gửi UBND tỉnh về vụ ngộ độc.",
+    # one official signing a letter, report or approval: "ký văn bản …" without an agreement word
+    "Ngày 14/7, Chủ tịch UBND thành phố ký văn bản báo cáo Thủ tướng về giải pháp chống sạt lở.",
+    "Phó Chủ tịch huyện đã ký các văn bản chấp thuận cho doanh nghiệp thuê đất.",
+    "Đó là nội dung bản báo cáo 1558/SYT-NVD do Giám đốc Sở Y tế tỉnh Bình Định Lê Quang Hùng ký hôm 11.7.",
+    "Tại công văn số 314, do bà Trần Thị Thảo – Phó Giám đốc Sở ký ngày 7.4, nêu rõ chế độ làm việc.",
+    "Chủ tịch nước đã ký thư chúc mừng nhà giáo nhân dịp sinh nhật.",
 ])
 def test_other_senses_of_ky_are_not_signings(text):
     assert _mentions(text) == []
@@ -29,6 +35,12 @@ def test_other_senses_of_ky_are_not_signings(text):
 def test_a_passive_agreement_is_still_a_candidate():
     # the single-signer filter reads the passive subject: an agreement word there is kept
     assert _mentions("Thỏa thuận này đã được Bộ trưởng hai nước ký kết tại Hà Nội.")
+    assert _mentions("Văn bản hợp tác do Giám đốc hai sở ký tại Hà Nội có hiệu lực 5 năm.")
+
+
+def test_a_document_named_as_an_agreement_is_still_a_signing():
+    assert _mentions("Sở Y tế và Sở Giáo dục đã ký văn bản hợp tác về chăm sóc sức khỏe học sinh.")
+    assert _mentions("Hai bên đã ký văn bản thỏa thuận về đầu tư xây dựng nhà máy.")
 
 
 def test_signing_with_document_and_type():
