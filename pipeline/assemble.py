@@ -286,8 +286,9 @@ def _status(doc: Document, g: Group, date: DateValue | None) -> str:
             when = None
         if when and (pub - when).days > 45:
             status = "referenced"
-    if status == "signed" and (not date or not date.value[:4].isdigit()):
-        # the clause prints an earlier year before the trigger ("năm 2013 … đã ký"): background
+    if status == "signed":
+        # the clause prints an earlier year before the trigger ("Năm 1994, … đổi lại việc ký
+        # kết …"): background, whatever date the date model found elsewhere
         years = dates_x.years_between(doc, first.clause[0], first.trigger[0])
         if now and years and max(years) < now:
             status = "referenced"

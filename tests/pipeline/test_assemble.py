@@ -75,6 +75,11 @@ def test_background_signings_are_referenced():
                   "hướng tới mục tiêu đến năm 2030.")
     (ag,) = rec.agreements
     assert ag.status == "signed"
+    # the signing's clause prints an earlier year, whatever date is found elsewhere
+    rec = _record("Ngày 4/7/2017, Triều Tiên phóng thử tên lửa đạn đạo. Năm 1994, chính quyền Tổng thống Bill Clinton "
+                  "đã nhất trí viện trợ cho Triều Tiên, đổi lại việc Bình Nhưỡng ký kết một thỏa thuận với Mỹ "
+                  "về từ bỏ chương trình hạt nhân.")
+    assert rec.agreements and all(a.status == "referenced" for a in rec.agreements)
     # an anniversary of a signing
     rec = _record("Hai nước tổ chức kỷ niệm 40 năm Ngày ký Hiệp ước hữu nghị và hợp tác giữa Việt Nam và Lào.")
     assert all(a.status == "referenced" for a in rec.agreements)
