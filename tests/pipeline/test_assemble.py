@@ -157,3 +157,17 @@ def test_status_weighs_every_mention_of_the_signing():
     assert _status(doc, two, None) == "referenced"
     planned = Group(mentions=[mention(11, "planned", lead, future=True), mention(44, "referenced", retold)])
     assert _status(doc, planned, None) == "planned"
+
+
+def test_the_members_of_a_list_of_parties_share_their_role():
+    """Coordination: a list of open-class names joined by commas and "và" is one set of
+    parties, although the model alone keeps only the names nearest the trigger."""
+    rec = _record("Chiều 11-5, các doanh nghiệp viễn thông di động là Viettel, VNPT-VinaPhone, MobiFone, Vietnamobile "
+                  "và Gtel đã ký cam kết phối hợp ngăn chặn tin nhắn rác.")
+    (ag,) = rec.agreements
+    assert [p.name for p in ag.parties] == ["Viettel", "VNPT-VinaPhone", "MobiFone", "Vietnamobile", "Gtel"]
+    assert all(rec.text[p.start:p.end] == p.name for p in ag.parties)
+    # a venue joined by a comma stays a venue
+    rec = _record("Ngày 5/3, tại Hà Nội, Tập đoàn FPT và Tập đoàn Masan đã ký kết thỏa thuận hợp tác chiến lược.")
+    (ag,) = rec.agreements
+    assert [p.name for p in ag.parties] == ["Tập đoàn FPT", "Tập đoàn Masan"]
