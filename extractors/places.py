@@ -1,6 +1,8 @@
 """The signing location: the place phrase after "tại" in the signing sentence."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from extractors.lexicons import load
@@ -23,11 +25,39 @@ def _venue_tails() -> str:
 
 # a lower-case syllable inside a name ("Trường Đại học Văn Hiến", "Thủ đô Berlin"): followed,
 # within two syllables, by a capitalised word, and not a word that links or governs clauses
-_INNER = (r"(?!(?:với|giữa|cho|để|nhằm|về|theo|đã|sẽ|vừa|được|ký|là|có|trong|sau|trước|khi|nhưng|thì)(?!\p{L}))"
+_INNER = (r"(?!(?:với|giữa|cho|để|nhằm|về|theo|đã|sẽ|vừa|được|ký|là|có|trong|sau|trước|khi|nhưng|thì|"
+          r"ngày|tháng|năm|lúc|hôm|sáng|chiều|tối|trưa|từ|đến|tới)(?!\p{L}))"
           r"\p{Ll}+(?=(?:\s\p{Ll}+)?\s[\p{Lu}\d])")
 _WORD = (r"(?:[\p{Lu}\d][\p{L}\d.&'’-]*|tỉnh|thành phố|quận|huyện|thị xã|xã|phường|thủ đô|ở|của|và|Việt|-|–|"
          + _venue_tails() + "|" + _INNER + ")")
 _TAI = regex.compile(rf"(?<!\p{{L}})(?:tại|ở)\s+(?P<loc>{_WORD}(?:\s+{_WORD}){{0,14}}(?:,\s+\p{{Lu}}[\p{{L}}]*(?:\s+\p{{Lu}}[\p{{L}}]*){{0,2}}(?=\s+(?:hôm|ngày|vào|sáng|chiều|tối|trưa)|[.;]|$))?)")
+_CONT = regex.compile(rf"(?:\s+{_WORD}){{0,14}}")
+_NEXT_LOWER = regex.compile(r"(?<![ \t])[ \t]++(\p{Ll}++)(?!\p{L})")
+_LAST = regex.compile(r"(\p{L}+)$")
+
+
+@lru_cache(maxsize=1)
+def _words() -> frozenset[str]:
+    """underthesea's Vietnamese word list (Viet74K), folded."""
+    from underthesea.corpus import DictionaryLoader
+
+    return frozenset(fold(w) for w in DictionaryLoader("Viet74K.txt").words if " " in w)
+
+
+def _compounds(text: str, s: int, e: int, hi: int) -> int:
+    """The end of a place phrase carried over the lower-case half of a word whose first
+    syllable is capitalised ("Cung Độc lập ở thủ đô Minsk", "Phủ Chủ tịch"), and over what
+    the phrase continues with after it."""
+    while True:
+        nxt = _NEXT_LOWER.match(text, e, hi)
+        last = _LAST.search(text, s, e)
+        if not nxt or not last or not last.group(1)[:1].isupper() \
+                or fold(f"{last.group(1)} {nxt.group(1)}") not in _words():
+            return e
+        e = _CONT.match(text, nxt.end(), hi).end()
+    return e
+
+
 _NOT_PLACE = regex.compile(r"^(Lễ|lễ|buổi|Buổi|Hội nghị|hội nghị|Diễn đàn|cuộc|Cuộc|Kỳ họp|phiên|Phiên|đây|Đây)\b")
 _TRAIL = regex.compile(r"(?:\s{1,5}(?:ở|của|và|-|–|tỉnh|thành phố|quận|huyện|thủ đô|xã|phường)){1,8}$")
 
@@ -42,6 +72,9 @@ def locations(doc: Document, lo: int, hi: int):
     titles = [p.value.title_span for p in doc.layer("people") if lo <= p.start < hi and p.value.title_span]
     for m in _TAI.finditer(doc.text, lo, hi):
         loc = m.group("loc")
+        end = _compounds(doc.text, m.start("loc"), m.end("loc"), hi)
+        if end > m.end("loc"):
+            loc = doc.text[m.start("loc"):end]
         if _NOT_PLACE.match(loc) or any(ts <= m.start() < te for ts, te in titles):
             # "Đại sứ Trung Quốc tại Syria": the posting in a person's title, not a venue
             continue
