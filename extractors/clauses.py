@@ -67,7 +67,7 @@ def list_items(doc: Document) -> list[tuple[Span, int]]:
 
 
 _OPENER = regex.compile(
-    r"^\W*theo\s+(?:(?:các|những|bản)\s+)?(?:đó|thỏa thuận|biên bản|ghi nhớ|hiệp định|hợp đồng|chương trình|quy chế|nội dung)"
+    r"^\W*(?:(?:ngoài ra|đồng thời|bên cạnh đó)\s*,?\s+)?theo\s+(?:(?:các|những|bản)\s+)?(?:đó|thỏa thuận|biên bản|ghi nhớ|hiệp định|hợp đồng|chương trình|quy chế|nội dung)"
     r"[^,.;:]{0,40},", regex.IGNORECASE)
 _CONTINUES = regex.compile(r"^\W*(?:đồng thời|ngoài ra|bên cạnh đó|trong đó)(?!\p{L})", regex.IGNORECASE)
 _TERMS_AFTER = regex.compile(r"(?:nội dung|sau|như|gồm)\s*:\s+(\S.*)$", regex.IGNORECASE)

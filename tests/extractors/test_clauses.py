@@ -60,3 +60,10 @@ def test_a_party_committing_states_a_term_only_for_its_own_agreement():
     got = [doc.text[c.start:c.end] for c in prose_commitments(doc, 0, set(), ["Vinalines", "Tập đoàn NYK Line"])]
     assert got == ["Vinalines và NYK Line sẽ cùng tiến hành nghiên cứu phát triển hoạt động vận tải và logistics."]
     assert _prose(text) == []  # without the parties, nobody in these sentences is known to have signed
+
+
+def test_a_continued_reference_to_the_agreement_states_its_terms():
+    text = ("Ông A cảm ơn các đối tác. "
+            "Ngoài ra, theo thỏa thuận, Xiaomi cũng tiến hành mua các bằng sáng chế từ Nokia. "
+            "Ông A còn thăm nhà máy.")
+    assert _prose(text) == ["Ngoài ra, theo thỏa thuận, Xiaomi cũng tiến hành mua các bằng sáng chế từ Nokia."]
