@@ -64,6 +64,6 @@ def test_a_party_committing_states_a_term_only_for_its_own_agreement():
 
 def test_a_continued_reference_to_the_agreement_states_its_terms():
     text = ("Ông A cảm ơn các đối tác. "
-            "Ngoài ra, theo thỏa thuận, Xiaomi cũng tiến hành mua các bằng sáng chế từ Nokia. "
+            "Ngoài ra, theo thỏa thuận, Xiaomi cũng tiến hành mua các bằng sáng chế từ Nokia.\n"
             "Ông A còn thăm nhà máy.")
     assert _prose(text) == ["Ngoài ra, theo thỏa thuận, Xiaomi cũng tiến hành mua các bằng sáng chế từ Nokia."]
