@@ -229,18 +229,19 @@ def dates_a_report(folded: str, date_end: int, trigger_start: int) -> bool:
 
 
 _DAY_RANGE = regex.compile(
-    r"(?<![\p{N}/])(?P<d1>\d{1,2})\s*(?:-|–|đến)\s*(?:ngày\s+)?(?P<d2>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})(?!\p{N})")
+    r"(?<![\p{N}/])(?P<d1>\d{1,2})(?:\s*/\s*(?P<m1>\d{1,2}))?\s*(?:-|–|đến)\s*(?:ngày\s+)?(?P<d2>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})(?!\p{N})")
 
 
 def year_in_text(folded: str, day: int, month: int, mentions: list[DateMention] | None = None) -> int | None:
     """The year the article prints for a day it elsewhere gives without one: a full date of
     the same day ("hôm 05/02/2017") or a printed range that contains it ("từ ngày
-    23-27/5/2017"). None when the text prints no such year, or several. `mentions`: the
+    23-27/5/2017", "từ ngày 4/6 – 8/6/2017"). None when the text prints no such year, or several. `mentions`: the
     article's date mentions when the caller already has them."""
     mentions = extract_dates(folded) if mentions is None else mentions
     years = {d.year for d in mentions if d.year and d.day == day and d.month == month}
     for m in _DAY_RANGE.finditer(folded):
-        if int(m.group("m")) == month and int(m.group("d1")) <= day <= int(m.group("d2")):
+        first = (int(m.group("m1") or m.group("m")), int(m.group("d1")))
+        if first <= (month, day) <= (int(m.group("m")), int(m.group("d2"))):
             years.add(int(m.group("y")))
     return years.pop() if len(years) == 1 else None
 

@@ -59,5 +59,8 @@ def test_year_printed_elsewhere_for_the_same_day():
     assert year_in_text(text, 6, 2) is None
     # a printed range that contains the day fixes its year too
     assert year_in_text(fold("Đoàn thăm Việt Nam từ ngày 23-27/5/2017."), 24, 5) == 2017
+    # … also when its first day prints its own month, across a month's end
+    visit = fold("Thủ tướng thăm Nhật Bản từ ngày 4/6 – 8/6/2017; đoàn sang Nga từ ngày 28/6 - 3/7/2017.")
+    assert (year_in_text(visit, 5, 6), year_in_text(visit, 9, 6), year_in_text(visit, 30, 6)) == (2017, None, 2017)
     # two different years for the day: undecided
     assert year_in_text(fold("ngày 1/3/2016 và ngày 1/3/2017"), 1, 3) is None
