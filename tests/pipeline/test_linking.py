@@ -268,8 +268,11 @@ def test_linking_the_bench_sample(tmp_path):
                for r in recs for a in r["agreements"]}
     keys = [(r["article_id"], r["evidence_start"], r["evidence_end"]) for r in rows]
     gold = {by_span[k]: r["event"] for k, r in zip(keys, rows, strict=True) if k in by_span}
-    # the gold was read on the records of this release; a later extraction may drop a few
-    assert len(gold) >= 0.95 * len(rows), f"only {len(gold)} of {len(rows)} gold agreements extracted again"
+    # the gold was read on the records of an earlier release; a later extraction drops a few:
+    # 22 of 337 today — 15 of them one official signing a document, decree or will (no
+    # signings since the single-signer filters), 4 regrouped under another evidence sentence,
+    # 3 lost before
+    assert len(gold) >= 0.92 * len(rows), f"only {len(gold)} of {len(rows)} gold agreements extracted again"
     s = pairwise_scores(link(mentions_from_records(recs)).event_of, gold)
     print(f"\nbench sample (extracted agreements): pairwise P {s['precision']:.3f} R {s['recall']:.3f} "
           f"(tp {s['tp']} fp {s['fp']} fn {s['fn']}; {s['mentions']} of {len(rows)} gold agreements found, "
