@@ -157,7 +157,10 @@ _NOT_CONJUNCT = ("venue", "place_prep", "paren_country", "modifier", "witness", 
 CONJ_MIN = 0.2
 
 
-def _conjuncts(folded: str, cands: list[tuple[Span, dict[str, float]]], kept: list[bool],
+_NAME_BEFORE = regex.compile(r"\p{Lu}\p{L}*[ \t]+$")
+
+
+def _conjuncts(text: str, folded: str, cands: list[tuple[Span, dict[str, float]]], kept: list[bool],
                scores: list[float]) -> list[bool]:
     """Coordination: the members of a list ("Viettel, VNPT-VinaPhone, MobiFone, Vietnamobile
     và Gtel") share their role — a candidate joined to a kept one by nothing but a comma or
@@ -173,12 +176,15 @@ def _conjuncts(folded: str, cands: list[tuple[Span, dict[str, float]]], kept: li
             if kept[a] == kept[b] or x.end > y.start or not _CONJ.fullmatch(folded, x.end, y.start):
                 continue
             j = b if kept[a] else a
-            if scores[j] >= CONJ_MIN and not any(k in cands[j][1] for k in _NOT_CONJUNCT):
+            # the tail of a longer name ("… Công ty Vinh | Hưng", a run-on sentence cut in
+            # pieces) is no conjunct of its own
+            whole = not _NAME_BEFORE.search(text, max(0, cands[j][0].start - 40), cands[j][0].start)
+            if scores[j] >= CONJ_MIN and whole and not any(k in cands[j][1] for k in _NOT_CONJUNCT):
                 kept[j] = changed = True
     return kept
 
 
-def _keep(cands: list[tuple[Span, dict[str, float]]], folded: str = "") -> list[Span]:
+def _keep(cands: list[tuple[Span, dict[str, float]]], text: str = "", folded: str = "") -> list[Span]:
     """The candidates that are parties: the trained party model where one ships (and the
     conjuncts of a kept one), else the rules (which know only the lexicon's organisations,
     not open-class names)."""
@@ -188,7 +194,7 @@ def _keep(cands: list[tuple[Span, dict[str, float]]], folded: str = "") -> list[
     scores = [model.scores(feats)["yes"] for _o, feats in cands]
     kept = [p >= 0.5 for p in scores]
     if folded:
-        kept = _conjuncts(folded, cands, kept, scores)
+        kept = _conjuncts(text, folded, cands, kept, scores)
     return [o for (o, _f), k in zip(cands, kept, strict=True) if k]
 
 
@@ -206,7 +212,7 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
             if party_key(o) not in {party_key(x) for x in out}:
                 out.append(o)
         return out if len(out) >= 2 else []
-    for o in _keep(party_candidates(doc, ev), f):
+    for o in _keep(party_candidates(doc, ev), doc.text, f):
         key = party_key(o)
         if key and key not in {party_key(x) for x in out}:
             out.append(o)
