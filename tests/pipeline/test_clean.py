@@ -155,6 +155,7 @@ def test_patterns_are_bounded():
 
     pats = [(f"lines.{k}", v) for k, v in vars(lines).items() if isinstance(v, regex.Pattern)]
     pats += [(f"clean.{k}", v) for k, v in vars(clean).items() if isinstance(v, regex.Pattern)]
+    pats += [(f"lines._MARKUP_PARTS[{i}]", p) for i, p in enumerate(lines._MARKUP_PARTS)]
     pats += [(rid, p) for rid, p in lines._rules()["lines"] + lines._rules()["tails"]]
     pats += [(rid, p) for rid, p, _n in lines._rules()["ui"]] + [(rid, p) for rid, _k, p, _n in clean._rules()["inline"]]
     for name, pat in pats:
@@ -162,6 +163,27 @@ def test_patterns_are_bounded():
             t = time.perf_counter()
             pat.search(s, timeout=2.0)
             assert time.perf_counter() - t < 0.5, (name, s[:8])
+
+
+def test_markup_parts_decide_as_their_alternation():
+    """_markup searches the alternatives one by one (the brace at the end on the line's end):
+    the same decision as one search of their alternation (behind the same `needs` gate), on
+    each alternative and near misses."""
+    from pipeline import lines
+
+    whole = regex.compile("|".join(f"(?:{p.pattern})" for p in lines._MARKUP_PARTS + (lines._MARKUP_BRACE_END,)))
+    body = "Hai bên ký kết biên bản ghi nhớ hợp tác toàn diện trong giai đoạn mới"
+    texts = ["<div class=x>", "  <b>", "a/>", "<!-- x", "x -->", "[if IE]", "[ENDIF]", "Function (a)", "var x = 1",
+             "WINDOW.open", "document.write", "GoogleTag", "gtag(", "dataLayer", "(noscript)", "Google Tag Manager",
+             "{ x", "x }", "x }" + " " * 100, "x }\n", "} " + body, "&amp; more", "&AMP; more", "&#x1F; a", "javascript:",
+             "void(0)", "a = b", "A & B", "x [1] y", "1 < 2 > 0", "{" + body * 3, body + " (function)", body]
+    found = 0
+    for text in texts + [body + " " + t for t in texts] + [t + " " + body * 2 for t in texts]:
+        gate = any(t in text.casefold() for t in lines._MARKUP_NEEDS)
+        expected = gate and whole.search(text) is not None
+        assert lines._markup(text) == expected, text
+        found += expected
+    assert 40 < found < 3 * len(texts) - 10  # both decisions occur, many times
 
 
 INLINE_EXAMPLES = {
