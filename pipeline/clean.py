@@ -105,8 +105,7 @@ _SLASH_SITE = regex.compile(r"/[\p{L}.+ -]{2,24}$")
 _DASH_SENTENCE = regex.compile(r"(?<!\s)\s+[-–—]\s+(?=\p{Lu}\p{Ll}+\s+\p{Ll})")
 
 
-def _agencies() -> set[str]:
-    return {"TTXVN", "VOV", "VNA", "PV", "CTV", "TIN TỨC", "VTV", "BTV", "TTO", "VOV.VN", "NLĐO"}
+_AGENCIES = frozenset({"TTXVN", "VOV", "VNA", "PV", "CTV", "TIN TỨC", "VTV", "BTV", "TTO", "VOV.VN", "NLĐO"})
 
 
 def parse_authors(fragment: str) -> list[str]:
@@ -118,7 +117,7 @@ def parse_authors(fragment: str) -> list[str]:
     out = []
     for part in _AUTHOR_SEP.split(frag):
         part = part.strip()
-        if not part or part.upper() in _agencies():
+        if not part or part.upper() in _AGENCIES:
             continue
         if not _NAME.fullmatch(part) or len(part) > 40:
             return []
@@ -193,9 +192,10 @@ def _remove_inline(p: _Pieces) -> None:
     folded: dict[tuple[int, int], str] = {}
     for rule_id, kind, pat, needs in _rules()["inline"]:
         for s, e in list(p.parts):
-            if (s, e) not in folded:
-                folded[(s, e)] = p.raw[s:e].casefold()
-            if not any(n in folded[(s, e)] for n in needs):
+            f = folded.get((s, e))
+            if f is None:
+                f = folded[(s, e)] = p.raw[s:e].casefold()
+            if not any(map(f.__contains__, needs)):
                 continue
             seg = p.raw[s:e]
             if kind == "teaser":
@@ -469,7 +469,8 @@ def _choose_title(lines: list[Line], first: int) -> tuple[Line, list[Line]] | No
     longest = 3 * max(len(ln.plain) for ln, _g in top)  # case folding at most triples a length
     for ln, _g in view:
         if len(ln.plain) <= longest:
-            counts[ln.plain.casefold()] = counts.get(ln.plain.casefold(), 0) + 1
+            key = ln.plain.casefold()
+            counts[key] = counts.get(key, 0) + 1
     best, best_score = None, 0.0
     for ln, grp in top:
         words = _content(ln.plain)
