@@ -213,15 +213,21 @@ def _remove_inline(p: _Pieces) -> None:
                 if (s, e) not in bounds:
                     starts = [0] + [m.end() for m in _SENT_END.finditer(seg)]
                     bounds[(s, e)] = list(zip(starts, starts[1:] + [len(seg)], strict=False))
-                _sentence_rule(p, s, seg, rule_id, kind, pat, bounds[(s, e)])
+                # the needs are tested per sentence too, on the piece's casefold when it
+                # keeps the piece's offsets (no character folds to two)
+                _sentence_rule(p, s, seg, rule_id, kind, pat, bounds[(s, e)], needs, f if len(f) == len(seg) else None)
 
 
 def _sentence_rule(p: _Pieces, s: int, seg: str, rule_id: str, kind: str, pat,
-                   bounds: list[tuple[int, int]]) -> None:
+                   bounds: list[tuple[int, int]], needs: tuple[str, ...] = (), folded: str | None = None) -> None:
     """Rules that read sentences of a kept piece: a whole sentence that matches, a match
     at a sentence start (up to its end), or a match at a sentence start after which no
-    sentence ends (a related-news heading and its headlines, to the end of the piece)."""
+    sentence ends (a related-news heading and its headlines, to the end of the piece).
+    With `folded` (the piece's casefold, offset for offset), a sentence holding none of the
+    rule's `needs` is not tried."""
     for a, b in bounds:
+        if folded is not None and not any(map(folded[a:b].__contains__, needs)):
+            continue
         sent = seg[a:b]
         if kind == "sentence":
             if pat.search(sent):

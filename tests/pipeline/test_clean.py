@@ -220,6 +220,24 @@ def test_inline_rules_are_tried_only_where_their_needs_occur():
     assert "0912" not in res.text and any(r.reason == "bp.inline.contact" for r in res.removed)
 
 
+def test_inline_needs_hold_for_every_character_that_matches_them():
+    """The needs are also tested per sentence, on the piece's casefold when no character of
+    the piece folds to two: that is exact when every character the rules' case-insensitive
+    matching takes for a letter of a need casefolds to that very letter (or to two
+    characters, a piece the per-sentence test is not used on)."""
+    from pipeline import clean
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    letters = {ch for _rid, _k, _p, needs in clean._rules()["inline"] for n in needs for ch in n}
+    assert len(letters) > 20
+    for _rid, _k, pat, needs in clean._rules()["inline"]:
+        assert all(n == n.casefold() for n in needs)
+        for ch in {ch for n in needs for ch in n}:
+            same = regex.findall(regex.escape(ch), every, flags=pat.flags & (regex.IGNORECASE | regex.V1))
+            assert ch in same
+            assert all(c.casefold() == ch or len(c.casefold()) != 1 for c in same), (ch, same)
+
+
 # ---- on real material (../shared) ----------------------------------------------------------
 @needs_shared
 def test_dev_articles_figures():
