@@ -111,8 +111,13 @@ _AGENCIES = frozenset({"TTXVN", "VOV", "VNA", "PV", "CTV", "TIN TỨC", "VTV", "
 def parse_authors(fragment: str) -> list[str]:
     """Names in a byline fragment ("Đ.Khanh - M.ThắngVOV.VN", "Vũ Dũng/VOV") → ["Đ.Khanh", ...]."""
     frag = fragment.strip().strip(".;:")
-    frag = _GLUED_SITE.sub(" ", frag)
-    frag = _AUTHOR_TAIL.sub("", frag).strip()
+    # each pattern needs a literal the `in` tests look for first: ".VN" (case-sensitive),
+    # and "/", ")" or "." in every alternative of the tail
+    if ".VN" in frag:
+        frag = _GLUED_SITE.sub(" ", frag)
+    if "/" in frag or ")" in frag or "." in frag:
+        frag = _AUTHOR_TAIL.sub("", frag)
+    frag = frag.strip()
     frag = _THEO.sub("", frag)
     out = []
     for part in _AUTHOR_SEP.split(frag):
@@ -362,7 +367,7 @@ def _trailer_names(tail: str) -> list[str] | None:
     printed time and markers ("Bình An - Thể thao Việt Nam | 21:25 09/06/2017", "Hoàng Điệp
     Theo Tuổi trẻ", "(Còn nữa) Thống Nhất", "Xem video: T.H", "Thùy Vân/VOV-Paris"): the
     names when every part is one of those and at least one part is a name, else None."""
-    t = _TRAIL_TIME.sub("", tail)
+    t = _TRAIL_TIME.sub("", tail) if ":" in tail else tail  # the pattern's clock holds a ":"
     t = _TRAIL_MARK.sub(" ", t).strip(" .:-")
     names: list[str] = []
     credit = False
