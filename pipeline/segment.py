@@ -83,7 +83,7 @@ def _pos_tag():
             for k, offset in titles:
                 if 0 <= i + offset < n:
                     row[k] = f"{template[k]}={text_istitle(words[i + offset])}"
-        return list(zip(words, predictor.model.tag(rows), strict=False))
+        return list(zip(words, predictor.model.tag(rows), strict=True))
 
     return tag
 
