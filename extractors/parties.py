@@ -71,8 +71,18 @@ def _is_proper(tok: Token) -> bool:
     return tok.pos == "Np" and not _is_acronym(tok)
 
 
+@lru_cache(maxsize=1)
+def _heads_by_first() -> tuple[dict[str, list[tuple[str, str, str]]], list[tuple[str, str, str]]]:
+    """The heads that can start with each character (those starting with it, and an empty
+    one, if any), each list in the heads' order; and the list for any other character."""
+    heads = _lex()["heads"]
+    firsts = {h[0][:1] for h in heads if h[0]}
+    return {c: [h for h in heads if h[0][:1] in (c, "")] for c in firsts}, [h for h in heads if not h[0]]
+
+
 def head_at(folded_text: str, tok: Token) -> tuple[str, str, str] | None:
-    for head, kind, hid in _lex()["heads"]:
+    by_first, other = _heads_by_first()
+    for head, kind, hid in by_first.get(folded_text[tok.start:tok.start + 1], other):
         if folded_text.startswith(head, tok.start):
             after = tok.start + len(head)
             if after >= len(folded_text) or not folded_text[after].isalpha():

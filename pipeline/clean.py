@@ -105,20 +105,24 @@ _SLASH_SITE = regex.compile(r"/[\p{L}.+ -]{2,24}$")
 _DASH_SENTENCE = regex.compile(r"(?<!\s)\s+[-–—]\s+(?=\p{Lu}\p{Ll}+\s+\p{Ll})")
 
 
-def _agencies() -> set[str]:
-    return {"TTXVN", "VOV", "VNA", "PV", "CTV", "TIN TỨC", "VTV", "BTV", "TTO", "VOV.VN", "NLĐO"}
+_AGENCIES = frozenset({"TTXVN", "VOV", "VNA", "PV", "CTV", "TIN TỨC", "VTV", "BTV", "TTO", "VOV.VN", "NLĐO"})
 
 
 def parse_authors(fragment: str) -> list[str]:
     """Names in a byline fragment ("Đ.Khanh - M.ThắngVOV.VN", "Vũ Dũng/VOV") → ["Đ.Khanh", ...]."""
     frag = fragment.strip().strip(".;:")
-    frag = _GLUED_SITE.sub(" ", frag)
-    frag = _AUTHOR_TAIL.sub("", frag).strip()
+    # each pattern needs a literal the `in` tests look for first: ".VN" (case-sensitive),
+    # and "/", ")" or "." in every alternative of the tail
+    if ".VN" in frag:
+        frag = _GLUED_SITE.sub(" ", frag)
+    if "/" in frag or ")" in frag or "." in frag:
+        frag = _AUTHOR_TAIL.sub("", frag)
+    frag = frag.strip()
     frag = _THEO.sub("", frag)
     out = []
     for part in _AUTHOR_SEP.split(frag):
         part = part.strip()
-        if not part or part.upper() in _agencies():
+        if not part or part.upper() in _AGENCIES:
             continue
         if not _NAME.fullmatch(part) or len(part) > 40:
             return []
@@ -193,9 +197,10 @@ def _remove_inline(p: _Pieces) -> None:
     folded: dict[tuple[int, int], str] = {}
     for rule_id, kind, pat, needs in _rules()["inline"]:
         for s, e in list(p.parts):
-            if (s, e) not in folded:
-                folded[(s, e)] = p.raw[s:e].casefold()
-            if not any(n in folded[(s, e)] for n in needs):
+            f = folded.get((s, e))
+            if f is None:
+                f = folded[(s, e)] = p.raw[s:e].casefold()
+            if not any(map(f.__contains__, needs)):
                 continue
             seg = p.raw[s:e]
             if kind == "teaser":
@@ -213,15 +218,21 @@ def _remove_inline(p: _Pieces) -> None:
                 if (s, e) not in bounds:
                     starts = [0] + [m.end() for m in _SENT_END.finditer(seg)]
                     bounds[(s, e)] = list(zip(starts, starts[1:] + [len(seg)], strict=False))
-                _sentence_rule(p, s, seg, rule_id, kind, pat, bounds[(s, e)])
+                # the needs are tested per sentence too, on the piece's casefold when it
+                # keeps the piece's offsets (no character folds to two)
+                _sentence_rule(p, s, seg, rule_id, kind, pat, bounds[(s, e)], needs, f if len(f) == len(seg) else None)
 
 
 def _sentence_rule(p: _Pieces, s: int, seg: str, rule_id: str, kind: str, pat,
-                   bounds: list[tuple[int, int]]) -> None:
+                   bounds: list[tuple[int, int]], needs: tuple[str, ...] = (), folded: str | None = None) -> None:
     """Rules that read sentences of a kept piece: a whole sentence that matches, a match
     at a sentence start (up to its end), or a match at a sentence start after which no
-    sentence ends (a related-news heading and its headlines, to the end of the piece)."""
+    sentence ends (a related-news heading and its headlines, to the end of the piece).
+    With `folded` (the piece's casefold, offset for offset), a sentence holding none of the
+    rule's `needs` is not tried."""
     for a, b in bounds:
+        if folded is not None and not any(map(folded[a:b].__contains__, needs)):
+            continue
         sent = seg[a:b]
         if kind == "sentence":
             if pat.search(sent):
@@ -356,7 +367,7 @@ def _trailer_names(tail: str) -> list[str] | None:
     printed time and markers ("Bình An - Thể thao Việt Nam | 21:25 09/06/2017", "Hoàng Điệp
     Theo Tuổi trẻ", "(Còn nữa) Thống Nhất", "Xem video: T.H", "Thùy Vân/VOV-Paris"): the
     names when every part is one of those and at least one part is a name, else None."""
-    t = _TRAIL_TIME.sub("", tail)
+    t = _TRAIL_TIME.sub("", tail) if ":" in tail else tail  # the pattern's clock holds a ":"
     t = _TRAIL_MARK.sub(" ", t).strip(" .:-")
     names: list[str] = []
     credit = False
@@ -469,7 +480,8 @@ def _choose_title(lines: list[Line], first: int) -> tuple[Line, list[Line]] | No
     longest = 3 * max(len(ln.plain) for ln, _g in top)  # case folding at most triples a length
     for ln, _g in view:
         if len(ln.plain) <= longest:
-            counts[ln.plain.casefold()] = counts.get(ln.plain.casefold(), 0) + 1
+            key = ln.plain.casefold()
+            counts[key] = counts.get(key, 0) + 1
     best, best_score = None, 0.0
     for ln, grp in top:
         words = _content(ln.plain)

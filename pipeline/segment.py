@@ -32,6 +32,7 @@ class Token:
 
 
 _LINE = regex.compile(r"[^\n]+")
+_NONSPACE = regex.compile(r"\S+")
 
 
 @lru_cache(maxsize=1)
@@ -175,11 +176,12 @@ def _split_case(tok: Token) -> list[Token]:
     cao Quỹ và …"): split there, so the head opens its own word."""
     from pipeline.textnorm import fold
 
-    words = list(regex.finditer(r"\S+", tok.text))
+    words = list(_NONSPACE.finditer(tok.text))
     for k in range(1, len(words)):
-        rest = fold(tok.text[words[k].start():])
-        if words[k - 1].group(0)[:1].islower() and words[k].group(0)[:1].isupper() and fold(words[k - 1].group(0)) != "và" \
-                and any(rest == h or rest.startswith(h + " ") for h in _heads()):
+        if not (words[k - 1].group(0)[:1].islower() and words[k].group(0)[:1].isupper() and fold(words[k - 1].group(0)) != "và"):
+            continue
+        rest = fold(tok.text[words[k].start():])  # folded only where the case test holds
+        if any(rest == h or rest.startswith(h + " ") for h in _heads()):
             a = tok.start + words[k].start()
             left = Token(tok.start, tok.start + words[k - 1].end(), tok.text[:words[k - 1].end()], tok.pos, tok.ner)
             right = Token(a, tok.end, tok.text[words[k].start():], "Np" if len(words) - k > 1 else "N", tok.ner)
@@ -218,7 +220,7 @@ def _split_place_person(tok: Token) -> list[Token]:
 
 def _split_acronyms(text: str, tok: Token) -> list[Token]:
     """underthesea sometimes glues an acronym to its neighbours ("GD&ĐT và", "GD&ĐT Kỳ Sơn")."""
-    parts = [(m.start() + tok.start, m.end() + tok.start) for m in regex.finditer(r"\S+", tok.text)]
+    parts = [(m.start() + tok.start, m.end() + tok.start) for m in _NONSPACE.finditer(tok.text)]
     if len(parts) < 2 or not any(_ACRONYM.match(text[a:b]) for a, b in parts):
         return [tok]
     out: list[Token] = []
@@ -295,7 +297,7 @@ def analyze(doc: Document, sent: Span) -> list[Token]:
     except AlignmentError:
         # the tokenizer rewrote characters beyond recognition (control or symbol noise):
         # fall back to the whitespace words of the text itself, untagged
-        ranges = [(sent.start + m.start(), sent.start + m.end()) for m in regex.finditer(r"\S+", text)]
+        ranges = [(sent.start + m.start(), sent.start + m.end()) for m in _NONSPACE.finditer(text)]
         rows = [(doc.text[a:b], "X", "O", "O") for a, b in ranges]
         doc.meta.setdefault("_fallback_sentences", []).append((sent.start, sent.end))
     tokens = []

@@ -76,6 +76,18 @@ def test_encodings_decode_to_the_same_record(name, data):
     assert rec.text == _rec(TEXT.encode("utf-8")).text
 
 
+def test_double_encoded_text_with_only_a_mojibake_pair_of_one_kind_is_repaired():
+    # "ộ ị ở ế" are E1 xx xx in UTF-8: their mojibake is "á»…"/"áº…", with none of "Ã Æ Ä"
+    # (the letters the `in` tests before the mojibake pattern also look for)
+    from pipeline.encodings import repair_double_utf8
+
+    text = "Hội nghị ở Huế kết nối, tiếp tục"
+    broken = as_mojibake(text)
+    assert "á»" in broken and not any(c in broken for c in "ÃÆÄ")
+    assert repair_double_utf8(broken) == text
+    assert repair_double_utf8(text) == text
+
+
 def test_mixed_tone_placement_matches_alike():
     old_style = TEXT.replace("hợp tác", "hợp tác").replace("hòa", "hoà")
     assert fold("thoả thuận hoà bình uỷ ban") == fold("thỏa thuận hòa bình ủy ban")

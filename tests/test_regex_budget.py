@@ -9,7 +9,7 @@ import time
 import pytest
 import regex
 
-MODULES = ["pipeline.clean", "pipeline.textnorm", "pipeline.segment", "pipeline.encodings", "pipeline.html",
+MODULES = ["pipeline.clean", "pipeline.lines", "pipeline.textnorm", "pipeline.segment", "pipeline.encodings", "pipeline.html",
            "pipeline.assemble", "extractors.events", "extractors.parties", "extractors.people", "extractors.dates",
            "extractors.places", "extractors.clauses", "extractors.relations"]
 LOADERS = ("_rules", "_lex", "_patterns", "_first_pass")
@@ -25,6 +25,8 @@ def _patterns():
             obj = getattr(mod, name)
             if isinstance(obj, regex.Pattern):
                 yield f"{m}.{name}", obj
+            elif isinstance(obj, tuple):  # a module's tuple of patterns (searched one by one)
+                yield from ((f"{m}.{name}[{i}]", p) for i, p in enumerate(obj) if isinstance(p, regex.Pattern))
         for loader in LOADERS:
             fn = getattr(mod, loader, None)
             if fn is None:

@@ -155,6 +155,7 @@ def test_patterns_are_bounded():
 
     pats = [(f"lines.{k}", v) for k, v in vars(lines).items() if isinstance(v, regex.Pattern)]
     pats += [(f"clean.{k}", v) for k, v in vars(clean).items() if isinstance(v, regex.Pattern)]
+    pats += [(f"lines._MARKUP_PARTS[{i}]", p) for i, p in enumerate(lines._MARKUP_PARTS)]
     pats += [(rid, p) for rid, p in lines._rules()["lines"] + lines._rules()["tails"]]
     pats += [(rid, p) for rid, p, _n in lines._rules()["ui"]] + [(rid, p) for rid, _k, p, _n in clean._rules()["inline"]]
     for name, pat in pats:
@@ -162,6 +163,27 @@ def test_patterns_are_bounded():
             t = time.perf_counter()
             pat.search(s, timeout=2.0)
             assert time.perf_counter() - t < 0.5, (name, s[:8])
+
+
+def test_markup_parts_decide_as_their_alternation():
+    """_markup searches the alternatives one by one (the brace at the end on the line's end):
+    the same decision as one search of their alternation (behind the same `needs` gate), on
+    each alternative and near misses."""
+    from pipeline import lines
+
+    whole = regex.compile("|".join(f"(?:{p.pattern})" for p in lines._MARKUP_PARTS + (lines._MARKUP_BRACE_END,)))
+    body = "Hai bên ký kết biên bản ghi nhớ hợp tác toàn diện trong giai đoạn mới"
+    texts = ["<div class=x>", "  <b>", "a/>", "<!-- x", "x -->", "[if IE]", "[ENDIF]", "Function (a)", "var x = 1",
+             "WINDOW.open", "document.write", "GoogleTag", "gtag(", "dataLayer", "(noscript)", "Google Tag Manager",
+             "{ x", "x }", "x }" + " " * 100, "x }\n", "} " + body, "&amp; more", "&AMP; more", "&#x1F; a", "javascript:",
+             "void(0)", "a = b", "A & B", "x [1] y", "1 < 2 > 0", "{" + body * 3, body + " (function)", body]
+    found = 0
+    for text in texts + [body + " " + t for t in texts] + [t + " " + body * 2 for t in texts]:
+        gate = any(t in text.casefold() for t in lines._MARKUP_NEEDS)
+        expected = gate and whole.search(text) is not None
+        assert lines._markup(text) == expected, text
+        found += expected
+    assert 40 < found < 3 * len(texts) - 10  # both decisions occur, many times
 
 
 INLINE_EXAMPLES = {
@@ -196,6 +218,24 @@ def test_inline_rules_are_tried_only_where_their_needs_occur():
     res = clean.clean_text("Tiêu đề bài báo về kinh tế hôm nay\n" + "Kinh tế tăng trưởng khá trong quý đầu năm nay. " * 4
                            + "Mọi thắc mắc xin LIÊN HỆ số 0912 345 678. Hết.")
     assert "0912" not in res.text and any(r.reason == "bp.inline.contact" for r in res.removed)
+
+
+def test_inline_needs_hold_for_every_character_that_matches_them():
+    """The needs are also tested per sentence, on the piece's casefold when no character of
+    the piece folds to two: that is exact when every character the rules' case-insensitive
+    matching takes for a letter of a need casefolds to that very letter (or to two
+    characters, a piece the per-sentence test is not used on)."""
+    from pipeline import clean
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    letters = {ch for _rid, _k, _p, needs in clean._rules()["inline"] for n in needs for ch in n}
+    assert len(letters) > 20
+    for _rid, _k, pat, needs in clean._rules()["inline"]:
+        assert all(n == n.casefold() for n in needs)
+        for ch in {ch for n in needs for ch in n}:
+            same = regex.findall(regex.escape(ch), every, flags=pat.flags & (regex.IGNORECASE | regex.V1))
+            assert ch in same
+            assert all(c.casefold() == ch or len(c.casefold()) != 1 for c in same), (ch, same)
 
 
 # ---- on real material (../shared) ----------------------------------------------------------
