@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -44,7 +45,13 @@ def _cmd_run(args) -> int:
     except KeyboardInterrupt:
         print(f"kyket run: interrupted; the records written so far are kept in {Path(args.out) / 'records.jsonl.partial'}"
               " — run the same command again to resume", file=sys.stderr)
-        return 130
+        # The partial file is closed and the workers are ended (run_batch's cleanup). Leave at
+        # once: a worker ended in the middle of sending a result leaves half a message in the
+        # process pool's result pipe, and the pool's thread reading it — which Python joins at
+        # exit — would wait for the rest for ever.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     except OSError as exc:
         import errno
 

@@ -281,7 +281,8 @@ def test_resume_after_the_process_is_killed(tmp_path, sig):
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "pipeline.cli", "run", str(corpus), "--out", str(out), "--workers", "2",
            "--chunk-size", "4", "--quiet"]
-    proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parents[2])
+    err = (tmp_path / "stderr.txt").open("wb")
+    proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parents[2], stderr=err)
     partial = out / PARTIAL
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -294,9 +295,13 @@ def test_resume_after_the_process_is_killed(tmp_path, sig):
     run_procs = _process_tree(proc.pid)
     os.kill(proc.pid, sig)
     proc.wait(timeout=60)
+    err.close()
     if not killed_midway:
         pytest.skip("the run finished before it could be interrupted")
     assert len(run_procs) >= 3  # the main process and its two workers were seen
+    if sig != signal.SIGKILL:  # stopped cleanly: the interrupt is said, with how to resume
+        assert proc.returncode == 130
+        assert "interrupted; the records written so far are kept" in (tmp_path / "stderr.txt").read_text(encoding="utf-8")
     # no process of the run outlives it, however it was stopped (SIGKILL: the workers are
     # told by the kernel, or notice within a second that their parent is gone)
     _assert_all_gone(run_procs, within=10)
