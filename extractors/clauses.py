@@ -66,10 +66,12 @@ def list_items(doc: Document) -> list[tuple[Span, int]]:
     return out
 
 
+# "Ngoài ra, …", "Đồng thời, …": a sentence that adds to what came before
+_ADDING = r"ngoài ra|đồng thời|bên cạnh đó"
 _OPENER = regex.compile(
-    r"^\W*(?:(?:ngoài ra|đồng thời|bên cạnh đó)\s*,?\s+)?theo\s+(?:(?:các|những|bản)\s+)?(?:đó|thỏa thuận|biên bản|ghi nhớ|hiệp định|hợp đồng|chương trình|quy chế|nội dung)"
+    rf"^\W*(?:(?:{_ADDING})\s*,?\s+)?theo\s+(?:(?:các|những|bản)\s+)?(?:đó|thỏa thuận|biên bản|ghi nhớ|hiệp định|hợp đồng|chương trình|quy chế|nội dung)"
     r"[^,.;:]{0,40},", regex.IGNORECASE)
-_CONTINUES = regex.compile(r"^\W*(?:đồng thời|ngoài ra|bên cạnh đó|trong đó)(?!\p{L})", regex.IGNORECASE)
+_CONTINUES = regex.compile(rf"^\W*(?:{_ADDING}|trong đó)(?!\p{{L}})", regex.IGNORECASE)
 _TERMS_AFTER = regex.compile(r"(?:nội dung|sau|như|gồm)\s*:\s+(\S.*)$", regex.IGNORECASE)
 _INLINE_LEAD = regex.compile(r"(?:,\s*(?:gồm|bao gồm|cụ thể|như)(?!\p{L})[^,;:]{0,40})?:\s+(?=\S[^:]*;)")
 

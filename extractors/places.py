@@ -55,7 +55,6 @@ def _compounds(text: str, s: int, e: int, hi: int) -> int:
                 or fold(f"{last.group(1)} {nxt.group(1)}") not in _words():
             return e
         e = _CONT.match(text, nxt.end(), hi).end()
-    return e
 
 
 _NOT_PLACE = regex.compile(r"^(Lễ|lễ|buổi|Buổi|Hội nghị|hội nghị|Diễn đàn|cuộc|Cuộc|Kỳ họp|phiên|Phiên|đây|Đây)\b")

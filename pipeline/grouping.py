@@ -150,7 +150,7 @@ def party_candidates(doc: Document, ev: Span) -> list[tuple[Span, dict[str, floa
     return out
 
 
-_CONJ = regex.compile(r"\s*(?:,|;|và|cùng|với)?\s*")
+_CONJ = regex.compile(r"\s*(?:,|;|và|cùng|với)\s*")
 _NOT_CONJUNCT = ("venue", "place_prep", "paren_country", "modifier", "witness", "speaker")
 # a conjunct of a kept party needs this much of the party model's probability, not 0.5
 # (5-fold CV: parties 0.742 without coordination, 0.777 at 0, 0.784 at 0.1–0.2, 0.756 at 0.3)
@@ -163,9 +163,10 @@ _NAME_BEFORE = regex.compile(r"\p{Lu}\p{L}*[ \t]+$")
 def _conjuncts(text: str, folded: str, cands: list[tuple[Span, dict[str, float]]], kept: list[bool],
                scores: list[float]) -> list[bool]:
     """Coordination: the members of a list ("Viettel, VNPT-VinaPhone, MobiFone, Vietnamobile
-    và Gtel") share their role — a candidate joined to a kept one by nothing but a comma or
-    "và" is kept too when the model gives it at least CONJ_MIN, unless the rules place it as a
-    venue, a modifier, a witness or a speaker."""
+    và Gtel") share their role — a candidate joined to a kept one by nothing but a comma, a
+    semicolon, "và", "cùng" or "với" is kept too when the model gives it at least CONJ_MIN,
+    unless the rules place it as a venue, a modifier, a witness or a speaker, or it is the
+    tail of a longer name."""
     kept = list(kept)
     order = sorted(range(len(cands)), key=lambda i: cands[i][0].start)
     changed = True
@@ -184,7 +185,7 @@ def _conjuncts(text: str, folded: str, cands: list[tuple[Span, dict[str, float]]
     return kept
 
 
-def _keep(cands: list[tuple[Span, dict[str, float]]], text: str = "", folded: str = "") -> list[Span]:
+def _keep(cands: list[tuple[Span, dict[str, float]]], text: str, folded: str) -> list[Span]:
     """The candidates that are parties: the trained party model where one ships (and the
     conjuncts of a kept one), else the rules (which know only the lexicon's organisations,
     not open-class names)."""
@@ -192,9 +193,7 @@ def _keep(cands: list[tuple[Span, dict[str, float]]], text: str = "", folded: st
     if model is None:
         return [o for o, feats in cands if "rule" in feats and o.source != "parties.proper"]
     scores = [model.scores(feats)["yes"] for _o, feats in cands]
-    kept = [p >= 0.5 for p in scores]
-    if folded:
-        kept = _conjuncts(text, folded, cands, kept, scores)
+    kept = _conjuncts(text, folded, cands, [p >= 0.5 for p in scores], scores)
     return [o for (o, _f), k in zip(cands, kept, strict=True) if k]
 
 
