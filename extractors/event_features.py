@@ -44,7 +44,8 @@ def _capitalised_hits(pat: regex.Pattern[str], text: str, folded: str, lo: int, 
     return [m.start() for m in pat.finditer(folded, lo, hi) if text[m.start()].isupper()]
 
 
-def _bucket(n: int, cuts=(0, 1, 2, 4)) -> str:
+def bucket(n: int, cuts=(0, 1, 2, 4)) -> str:
+    """The first cut `n` does not exceed, as a feature value (">4" past the last)."""
     for c in cuts:
         if n <= c:
             return str(c)
@@ -67,7 +68,7 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
         side = "after" if ds[0] >= trig[1] else "before"
         gap = ds[0] - trig[1] if side == "after" else trig[0] - ds[1]
         f[f"docpos={side}"] = 1.0
-        f[f"docgap={_bucket(max(gap, 0), (1, 12, 40, 80))}"] = 1.0
+        f[f"docgap={bucket(max(gap, 0), (1, 12, 40, 80))}"] = 1.0
         f[f"docword={folded[ds[0]:ds[1]]}"] = 1.0
     for key in ("ceremony", "negated", "anaphoric", "personal", "passive", "witness", "speech", "listed",
                 "lead_colon", "summary", "historical", "in_sentence_list"):
@@ -94,15 +95,15 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
     # names on either side (capitalised words; a sentence-initial word does not count)
     caps_l = [m for m in _CAP.finditer(text, s, trig[0]) if m.start() > s]
     caps_r = list(_CAP.finditer(text, trig[1], e))
-    f[f"capsL={_bucket(len(caps_l))}"] = 1.0
-    f[f"capsR={_bucket(len(caps_r))}"] = 1.0
+    f[f"capsL={bucket(len(caps_l))}"] = 1.0
+    f[f"capsR={bucket(len(caps_r))}"] = 1.0
     clause = info.get("clause", sent)
     clause = (max(clause[0], s), min(clause[1], e))
     for kind, pat in _name_cues().items():
         left_hits = _capitalised_hits(pat, text, folded, clause[0], trig[0])
         right_hits = _capitalised_hits(pat, text, folded, trig[1], clause[1])
-        f[f"{kind}L={_bucket(len(left_hits), (0, 1, 2))}"] = 1.0
-        f[f"{kind}R={_bucket(len(right_hits), (0, 1, 2))}"] = 1.0
+        f[f"{kind}L={bucket(len(left_hits), (0, 1, 2))}"] = 1.0
+        f[f"{kind}R={bucket(len(right_hits), (0, 1, 2))}"] = 1.0
         # "A và B ký …", "A ký … với B": two names joined around the trigger
         if len(left_hits) >= 2 and regex.search(r"(?<!\p{L})(?:và|cùng|với)(?!\p{L})", folded[left_hits[0]:left_hits[-1]]):
             f[f"{kind}_and_{kind}_before"] = 1.0
@@ -119,17 +120,17 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
     if '"' in text[trig[1]:e] or "“" in text[trig[1]:e]:
         f["quote_after"] = 1.0
     idx = info.get("sentence_index", 99)
-    f[f"sent={_bucket(idx, (0, 1, 3, 8))}"] = 1.0
+    f[f"sent={bucket(idx, (0, 1, 3, 8))}"] = 1.0
     # a signing the headline tells of is the article's news; one told only further down, in an
     # article whose headline is about something else, is more often background
-    f[f"title_sign={bool(info.get('title_sign'))}:sent={_bucket(idx, (0, 1, 3, 8))}"] = 1.0
+    f[f"title_sign={bool(info.get('title_sign'))}:sent={bucket(idx, (0, 1, 3, 8))}"] = 1.0
     if info.get("title_doc"):
         f["title_doc"] = 1.0
-    rank = _bucket(info.get("rank", 9), (0, 1, 3))
+    rank = bucket(info.get("rank", 9), (0, 1, 3))
     f[f"rank={rank}"] = 1.0
     f[f"rank={rank}:title_sign={bool(info.get('title_sign'))}"] = 1.0
     n_words = len(_WORD.findall(folded, s, e))
-    f[f"len={_bucket(n_words, (6, 12, 25, 50))}"] = 1.0
+    f[f"len={bucket(n_words, (6, 12, 25, 50))}"] = 1.0
     pub = info.get("pub_year")
     years = [y for at, y in info.get("years", ()) if s <= at < e]
     if years and pub:

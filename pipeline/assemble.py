@@ -18,12 +18,14 @@ from extractors import events as events_x
 from extractors import places as places_x
 from extractors import relations as relations_x
 from extractors.date_features import date_features, no_date_features
+from extractors.event_features import bucket
 from extractors.parties import Org
 from extractors.people import Person, title_word
 from pipeline import models
 from pipeline.document import Document, Span
 from pipeline.grouping import (
     Group,
+    _state_titles,
     collective_holders,
     group_mentions,
     is_passive,
@@ -42,7 +44,7 @@ from pipeline.records import (
     Signatory,
     TextSpan,
 )
-from pipeline.textnorm import name_key
+from pipeline.textnorm import fold, name_key
 
 _QUOTED = regex.compile(r"[“\"]([^”\"\n]{4,200})[”\"]")
 
@@ -322,44 +324,110 @@ def _title(doc: Document, g: Group) -> TextSpan | None:
     return None
 
 
+_OWN_CEREMONY = regex.compile(r"(?<!\p{L})(?:tại|trong)\s+(?:buổi\s+)?lễ\s*$")
+_PARTNER_BEFORE = regex.compile(r"(với|giữa|và)\s")
+_REPRESENTS = regex.compile(r"(?<!\p{L})(?:thay mặt|đại diện|đại diện cho|thừa ủy quyền)(?!\p{L})")
+_WORDS = regex.compile(r"\p{L}+")
+
+
+def signer_candidates(doc: Document, ev: Span, party_spans: list[Span]) -> list[tuple[Span, str | None, dict[str, float]]]:
+    """(person, the rules' role, features) for every person named in the mention's sentence
+    (a listed document: its item). The rules' role is `signatory`, `witness` (a witness or
+    guest cue governs the person, the mention only refers back to the signing, or the person
+    speaks of it) or None (named after the trigger without "với"/"giữa"/"và", or before a
+    passive trigger). The features are what the rules know — each cue, side and distance
+    from the trigger, the title (a head of state or government, an organisation in it that
+    is a party), a representative phrase ("thay mặt", "đại diện"), the words between and
+    around — and the rules' role itself; the trained `signers` model decides."""
+    m: events_x.EventMention = ev.value
+    f = doc.folded
+    lo, hi = m.clause if m.rule == "trig.listed" else m.sentence
+    people = [p for p in doc.layer("people") if lo <= p.start < hi]
+    subjects = [x.start for x in doc.layer("people") + doc.layer("orgs") if lo <= x.start < hi]
+    passive = is_passive(doc, ev)
+    party_keys = [party_key(x) for x in party_spans]
+    before_people = [p for p in people if p.end <= ev.start]
+    out = []
+    for k, p in enumerate(people):
+        person: Person = p.value
+        after = p.start >= ev.end
+        gap = f[ev.end:p.start] if after else f[p.end:ev.start]
+        orgs = title_orgs(doc, p)
+        own = (not after) and bool(_OWN_CEREMONY.search(gap)) and not events_x.in_witness_context(f, p.end, ev.start) \
+            and any(same_key(party_key(r), x) for r in orgs or state_of(doc, p) for x in party_keys)
+        cue = events_x.in_witness_context(f, m.sentence[0], p.start)
+        speaker = (not after) and events_x.speaker_between(f, p.end, ev.start, subjects)
+        partner = after and bool(_PARTNER_BEFORE.search(gap))
+        witness = (m.anaphoric and not own) or cue or speaker
+        if witness:
+            rule = "witness"
+        elif (after and not partner) or ((not after) and passive and p.source == "people.rule"):
+            rule = None
+        else:
+            rule = "signatory"
+        words = _WORDS.findall(gap)
+        title = fold(title_word(person.title) or "")
+        feats = {"bias": 1.0, f"rule={rule}": 1.0, f"side={'after' if after else 'before'}": 1.0,
+                 f"gap={bucket(len(words), (0, 2, 5, 10, 20))}": 1.0, f"src={p.source}": 1.0,
+                 f"title={title or '-'}": 1.0, f"people={bucket(len(people), (1, 2, 3, 5))}": 1.0}
+        for name, on in (("own", own), ("cue", cue), ("speaker", speaker), ("partner", partner),
+                         ("anaphoric", m.anaphoric), ("passive", passive), ("listed", m.rule == "trig.listed"),
+                         ("state_title", title in _state_titles()), ("title_org", bool(orgs)),
+                         ("title_org_party", any(same_key(party_key(r), x) for r in orgs for x in party_keys)),
+                         ("represents", bool(_REPRESENTS.search(f, max(lo, p.start - 40), p.start))),
+                         ("nearest_before", bool(before_people) and p is before_people[-1]),
+                         ("coordinated", bool(k + 1 < len(people) and regex.match(r"\s*(?:,|và|cùng)\s", f[p.end:people[k + 1].start])))):
+            if on:
+                feats[name] = 1.0
+        for w in (words[-4:] if not after else words[:4]):
+            feats[f"btw:{w}"] = 1.0
+        left = _WORDS.findall(f, max(lo, p.start - 30), p.start)[-2:]
+        right = _WORDS.findall(f, p.end, min(hi, p.end + 30))[:2]
+        for i, w in enumerate(reversed(left)):
+            feats[f"L{i + 1}:{w}"] = 1.0
+        for i, w in enumerate(right):
+            feats[f"R{i + 1}:{w}"] = 1.0
+        feats[f"trig={f[ev.start:ev.end]}"] = 1.0
+        out.append((p, rule, feats))
+    return out
+
+
+def _role(rule: str | None, feats: dict[str, float]) -> str | None:
+    """The trained `signers` model's role for a person (None: not a signer); without a model,
+    the rules'."""
+    model = models.get("signers")
+    if model is None:
+        return rule
+    scores = model.scores(feats)
+    best = max(scores, key=lambda c: scores[c])
+    return None if best == "none" else best
+
+
 def _signatories(doc: Document, g: Group, party_spans: list[Span]) -> list[Signatory]:
     out: list[Signatory] = []
     seen = set()
     for ev in g.mentions + g.weak:
-        m: events_x.EventMention = ev.value
-        # a listed document's signers are named in its own item, if anywhere
-        lo, hi = m.clause if m.rule == "trig.listed" else m.sentence
-        subjects = [x.start for x in doc.layer("people") + doc.layer("orgs") if lo <= x.start < hi]
-        for p in doc.layer("people"):
-            if not (lo <= p.start < hi):
-                continue
+        for p, rule, feats in signer_candidates(doc, ev, party_spans):
             person: Person = p.value
             key = name_key(person.name)
             if any(same_key(key, k) for k in seen):
                 continue  # "Tillerson" after "Rex Tillerson": the same person
-            # at "Lễ ký … giữa A và B" only the people who represent A or B themselves sign
-            own = p.start < ev.start and regex.search(r"(?<!\p{L})(?:tại|trong)\s+(?:buổi\s+)?lễ\s*$", doc.folded[p.end:ev.start]) \
-                and not events_x.in_witness_context(doc.folded, p.end, ev.start) and any(same_key(party_key(r), party_key(x))
-                                             for r in title_orgs(doc, p) or state_of(doc, p) for x in party_spans)
-            witness = (m.anaphoric and not own) or events_x.in_witness_context(doc.folded, m.sentence[0], p.start) \
-                or (p.start < ev.start and events_x.speaker_between(doc.folded, p.end, ev.start, subjects))  # a speaker
-            if not witness and p.start > ev.end and not regex.search(r"(với|giữa|và)\s", doc.folded[ev.end:p.start]):
+            role = _role(rule, feats)
+            if role is None:
                 continue
-            if not witness and p.start < ev.start and is_passive(doc, ev) and p.source == "people.rule":
-                continue  # "X … được ký kết": not its signer (the passive agent pattern finds "bởi X")
             party = None
             if person.title_span:
                 for o in doc.layer("orgs"):
                     if person.title_span[0] <= o.start < person.title_span[1]:
                         party = o.value.name
                         break
-            if party is None and not witness:
+            if party is None and role == "signatory":
                 for o in party_spans:
                     if o.value.kind == "country" and person.title and o.value.name in person.title:
                         party = o.value.name
             seen.add(key)
             out.append(Signatory(name=person.name, title=title_word(person.title), party=party,
-                                 role="witness" if witness else "signatory", start=p.start, end=p.end))
+                                 role=role, start=p.start, end=p.end))
         for p, o in collective_holders(doc, ev):
             key = name_key(p.value.name)
             if not any(same_key(key, k) for k in seen):

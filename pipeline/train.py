@@ -19,9 +19,9 @@ from extractors import events as events_x
 from extractors.parties import extract_orgs
 from extractors.people import extract_people
 from pipeline import models
-from pipeline.assemble import _settings, date_candidates, location_candidates
+from pipeline.assemble import _settings, date_candidates, location_candidates, signer_candidates
 from pipeline.document import Document
-from pipeline.evaluate import load_golds, party_matches, word_f1
+from pipeline.evaluate import _person_key, load_golds, party_matches, word_f1
 from pipeline.grouping import party_candidates
 from pipeline.ingest import RawArticle, read_articles
 from pipeline.runner import prepare_document, process_article
@@ -116,6 +116,18 @@ def location_examples(doc: Document, gold: dict) -> list[Example]:
             for sp, feats in location_candidates(doc, where)]
 
 
+def _analyse(doc: Document, s: int, e: int) -> None:
+    """The organisations and people of sentence [s, e), added to the document's layers once,
+    as the extract stage adds those of the sentences it analyses."""
+    done = doc.meta.setdefault("_analysed", set())
+    if (s, e) in done:
+        return
+    done.add((s, e))
+    sent = next(x for x in doc.layer("sentences") if (x.start, x.end) == (s, e))
+    doc.layers.setdefault("orgs", []).extend(extract_orgs(doc, sent))
+    doc.layers.setdefault("people", []).extend(extract_people(doc, sent))
+
+
 def party_examples(doc: Document, gold: dict) -> list[Example]:
     """The organisation candidates of each mention whose sentence holds a gold agreement's
     evidence: `yes` when the candidate is one of that agreement's parties."""
@@ -124,21 +136,44 @@ def party_examples(doc: Document, gold: dict) -> list[Example]:
     if not spans:
         return []
     out = []
-    done = set()
     for ev in events_x.candidates(doc):
         s, e = ev.value.sentence
         hits = [a for a0, a1, a in spans if a0 < e and a1 > s]
         if not hits or ev.value.anaphoric:
             continue
-        if (s, e) not in done:
-            done.add((s, e))
-            sent = next(x for x in doc.layer("sentences") if (x.start, x.end) == (s, e))
-            doc.layers.setdefault("orgs", []).extend(extract_orgs(doc, sent))
-            doc.layers.setdefault("people", []).extend(extract_people(doc, sent))
+        _analyse(doc, s, e)
         for o, feats in party_candidates(doc, ev):
             pred = {"name": o.value.name, "canonical": o.value.canonical}
             yes = any(party_matches(pred, gp) for a in hits for gp in a["parties"])
             out.append((feats, "yes" if yes else "no"))
+    return out
+
+
+def signer_examples(doc: Document, gold: dict) -> list[Example]:
+    """The people named in each mention inside a signed gold agreement's evidence, labelled
+    by that agreement: `signatory` or `witness` when the gold lists the name so (compared as
+    the scorer compares names), else `none`. The parties the rules compare titles with are
+    the sentence's organisations that are gold parties."""
+    out = []
+    done = set()
+    cands = events_x.candidates(doc)
+    signed = [(a0, a1, a) for a0, a1, a in _evidence_spans(doc.text, gold) if a["status"] == "signed" and not a.get("optional")]
+    for a0, a1, a in signed:
+        if len(signed) == 1 and len([x for x in gold["agreements"] if not x.get("optional")]) == 1:
+            a0, a1 = 0, len(doc.text)  # the article's only signing: every signing mention is one of it
+        sig = {_person_key(x["name"]) for x in a.get("signatories") or []}
+        wit = {_person_key(x["name"]) for x in a.get("witnesses") or []}
+        for ev in cands:
+            s, e = ev.value.sentence
+            if not (a0 <= ev.start < a1) or (ev.start, id(a)) in done or not events_x.rule_accepts(ev.value):
+                continue
+            done.add((ev.start, id(a)))
+            _analyse(doc, s, e)
+            parties = [o for o in doc.layer("orgs") if s <= o.start < e and any(
+                party_matches({"name": o.value.name, "canonical": o.value.canonical}, gp) for gp in a.get("parties") or [])]
+            for p, _rule, feats in signer_candidates(doc, ev, parties):
+                key = _person_key(p.value.name)
+                out.append((feats, "signatory" if key in sig else ("witness" if key in wit else "none")))
     return out
 
 
@@ -150,11 +185,14 @@ class Trainer:
     class_weight: str | None = "balanced"
 
 
+SIGNERS_C = 2.0
+
 TRAINERS: tuple[Trainer, ...] = (
     Trainer("mentions", mention_examples, c=2.0, class_weight=None),
     Trainer("dates", date_examples, c=4.0, class_weight=None),  # 5-fold CV: 0.5 → 0.750, 2–16 → 0.767–0.784
     Trainer("parties", party_examples, c=0.5, class_weight=None),
     Trainer("locations", location_examples, c=0.5, class_weight=None),
+    Trainer("signers", signer_examples, c=SIGNERS_C, class_weight=None),
 )
 
 

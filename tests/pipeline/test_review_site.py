@@ -245,7 +245,7 @@ def agreements_after_training(tmp_path: Path, annotations: Path) -> dict[str, li
     found = {}
     for name in ("before", "after"):
         fitted = {m: models.LinearModel.from_json(json.loads((tmp_path / name / f"{m}.json").read_text(encoding="utf-8")))
-                  for m in ("mentions", "dates", "parties", "locations")}
+                  for m in ("mentions", "dates", "parties", "locations", "signers")}
         with models.use(fitted):
             found[name] = [a.agreement_id for a in process_article(raw).agreements]
     return found
