@@ -88,6 +88,15 @@ def proper_names(doc: Document, lo: int, hi: int) -> list[Span]:
     return out
 
 
+def _pos_at(doc: Document, lo: int, hi: int) -> dict[int, str]:
+    """Start offset → underthesea's POS tag of each word of the sentences in [lo, hi)."""
+    from pipeline.segment import analyze
+
+    return {t.start: t.pos for sent in doc.layer("sentences") if sent.start < hi and sent.end > lo
+            for t in analyze(doc, sent)}
+
+
+
 def party_candidates(doc: Document, ev: Span) -> list[tuple[Span, dict[str, float]]]:
     """The organisations of the mention's clause, each with what the rules know of it as
     features: venue, place preposition, speaker's side, nationality in brackets, member or
@@ -101,6 +110,7 @@ def party_candidates(doc: Document, ev: Span) -> list[tuple[Span, dict[str, floa
     orgs = sorted(orgs + proper_names(doc, *m.clause), key=lambda x: x.start)
     place = places_x.extract_location(doc, *m.clause)  # "tại Tokyo, Nhật Bản, …": the venue
     passive = is_passive(doc, ev)
+    pos_at = _pos_at(doc, *m.sentence) if any(o.source == "parties.proper" for o in orgs) else {}
     out = []
     for o in orgs:
         org: Org = o.value
@@ -146,6 +156,15 @@ def party_candidates(doc: Document, ev: Span) -> list[tuple[Span, dict[str, floa
             feats[f"R1:{w}"] = 1.0
         if len(org.name.split()) == 1:
             feats["one_word"] = 1.0
+        if o.source == "parties.proper":
+            # the word class underthesea gives the run's first word: a capitalised common
+            # word ("Lễ ký kết", a heading glued to "Sau cuộc họp") is a noun or a
+            # preposition, a name a proper noun
+            pos = pos_at.get(o.start)
+            if pos:
+                feats[f"proper_pos={pos}"] = 1.0
+                if len(org.name.split()) == 1:
+                    feats[f"proper_pos1={pos}"] = 1.0
         out.append((o, feats))
     return out
 
