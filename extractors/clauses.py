@@ -38,12 +38,18 @@ _ANTI = regex.compile(
 )
 _LEAD_IN = regex.compile(r":\s*$")
 _ROSTER = regex.compile(r"(?<!\p{L})danh sách(?!\p{L})")
+_LINE = regex.compile(r"[^\n]+")
+_DASH_ITEM = regex.compile(r"^\s*[-–—•+*▪●]\s")
+_ITEM_LINE = regex.compile(r"^\s*(?:[-–—•+*▪●]|\d{1,2}[.)])\s")  # a list item's line: not prose
+_SEMICOLON = regex.compile(r";\s*")
+_THEO_DO = regex.compile(r",\s*(theo đó\b.*)$", regex.IGNORECASE)
+_SENTENCE_END = regex.compile(r"[.!?]\s")
 
 
 def list_items(doc: Document) -> list[tuple[Span, int]]:
     """(item span, start of its lead-in line) for item runs that follow a line ending in ':'."""
     out = []
-    lines = [(m.start(), m.end()) for m in regex.finditer(r"[^\n]+", doc.text)]
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(doc.text)]
     i = 0
     while i < len(lines):
         s, e = lines[i]
@@ -56,7 +62,7 @@ def list_items(doc: Document) -> list[tuple[Span, int]]:
                 body = doc.text[bs:be].rstrip()
                 nxt = doc.text[lines[j + 1][0]:lines[j + 1][1]] if j + 1 < len(lines) else ""
                 # "1. Đối với các trường THPT" over dash items is a sub-heading, not an item
-                heading = m.group(0).lstrip()[:1].isdigit() and regex.match(r"^\s*[-–—•+*▪●]\s", nxt)
+                heading = m.group(0).lstrip()[:1].isdigit() and _DASH_ITEM.match(nxt)
                 if not roster and not heading:
                     out.append((Span(bs, bs + len(body), "clause", "clauses.item"), s))
                 j += 1
@@ -84,7 +90,7 @@ def _split_semicolons(doc: Document, s: int, e: int) -> list[Span]:
         return _split_semicolons(doc, s, lead.start()) + _split_semicolons(doc, lead.end(), e)
     out = []
     cursor = s
-    for m in regex.finditer(r";\s*", doc.text[s:e]):
+    for m in _SEMICOLON.finditer(doc.text[s:e]):
         out.append((cursor, s + m.start()))
         cursor = s + m.end()
     out.append((cursor, e))
@@ -114,6 +120,12 @@ def _party_commits(folded: str, s: int, e: int, names: list[str]) -> bool:
     return False
 
 
+def _sentences_in_line(text: str, start: int) -> int:
+    """The sentence ends ('.', '!' or '?' and a space) in the line that starts at `start`."""
+    nl = text.find("\n", start)
+    return len(_SENTENCE_END.findall(text, start, nl if nl >= 0 else len(text)))
+
+
 def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]],
                       parties: list[str] = ()) -> list[Span]:
     """Commitment sentences after offset `after` (signing sentences in `skip` are left out);
@@ -129,12 +141,12 @@ def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]],
         text = doc.text[sent.start:sent.end]
         new_para = line_start != prev_line
         prev_line = line_start
-        if regex.match(r"^\s*(?:[-–—•+*▪●]|\d{1,2}[.)])\s", doc.text[line_start:sent.end]):
+        if _ITEM_LINE.match(doc.text[line_start:sent.end]):
             para_open = False
             continue
         opener = bool(_OPENER.match(text))  # "Theo thỏa thuận được ký kết, …" opens a run of terms
         # a signing sentence may carry the terms itself: "…, theo đó …" / "… các nội dung như: A; B"
-        tail = regex.search(r",\s*(theo đó\b.*)$", text, regex.IGNORECASE) or _TERMS_AFTER.search(text)
+        tail = _THEO_DO.search(text) or _TERMS_AFTER.search(text)
         signing = (sent.start, sent.end) in skip or bool(_ANTI.search(text))
         if signing and not opener:
             if tail:
@@ -147,7 +159,7 @@ def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]],
         follows = prev_clause and bool(_CONTINUES.match(text)) and not _ANTI.search(text)
         prev_clause = False
         if new_para:
-            para_open = (is_cue or follows) and sent.start == line_start and len(regex.findall(r"[.!?]\s", doc.text[line_start:doc.text.find("\n", line_start) if "\n" in doc.text[line_start:] else len(doc.text)])) <= 8
+            para_open = (is_cue or follows) and sent.start == line_start and _sentences_in_line(doc.text, line_start) <= 8
         if opener:
             para_open = True
         if is_cue or follows or (para_open and not _ANTI.search(text)):

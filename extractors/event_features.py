@@ -20,6 +20,8 @@ from pipeline.textnorm import fold
 _WORD = regex.compile(r"\p{L}+|\d+")
 _CAP = regex.compile(r"(?<![\p{L}\d])(?:\p{Lu}[\p{L}\d&.-]*|[A-Z0-9]{2,})")
 _MONEY = regex.compile(r"(?<!\p{L})(?:tỷ|triệu|nghìn)\s+(?:usd|đồng|euro|bảng|yên|nhân dân tệ)|\$\s*\d")
+_AND = regex.compile(r"(?<!\p{L})(?:và|cùng|với)(?!\p{L})")
+_WITH = regex.compile(r"(?<!\p{L})(?:với|và)\s")
 
 WINDOW = 6
 _CUE_WORDS = [(w, regex.compile(r"(?<!\p{L})" + regex.escape(w) + r"(?!\p{L})"))
@@ -105,9 +107,9 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
         f[f"{kind}L={bucket(len(left_hits), (0, 1, 2))}"] = 1.0
         f[f"{kind}R={bucket(len(right_hits), (0, 1, 2))}"] = 1.0
         # "A và B ký …", "A ký … với B": two names joined around the trigger
-        if len(left_hits) >= 2 and regex.search(r"(?<!\p{L})(?:và|cùng|với)(?!\p{L})", folded[left_hits[0]:left_hits[-1]]):
+        if len(left_hits) >= 2 and _AND.search(folded[left_hits[0]:left_hits[-1]]):
             f[f"{kind}_and_{kind}_before"] = 1.0
-        if left_hits and right_hits and regex.search(r"(?<!\p{L})(?:với|và)\s", folded[trig[1]:right_hits[0]]):
+        if left_hits and right_hits and _WITH.search(folded[trig[1]:right_hits[0]]):
             f[f"{kind}_before_with_{kind}_after"] = 1.0
     before, after = folded[s:trig[0]], folded[trig[1]:e]
     for w, pat in _CUE_WORDS:

@@ -142,6 +142,11 @@ _LISTED = regex.compile(r"[\s\-–—•+*]*(?:\d{1,2}[.)/]\s*|[a-zđ][.)]\s+)?"
 
 _COLON_END = regex.compile(r":\s*$")
 _ITEM_START = regex.compile(r"[;:]|(?<!\p{L})gồm(?:\s+có)?(?!\p{L})")
+# what stands right before a trigger (searched on the few characters before it)
+_PASSIVE_BEFORE = regex.compile(r"(?<!\p{L})được\s+$")
+_CEREMONY_BEFORE = regex.compile(r"(lễ|buổi|hoạt động|việc)\s+$")
+_KIN_BEFORE = regex.compile(r"(anh em|em|chị em|lễ)\s+$")
+_ACTIVITY_NOUN = regex.compile(r"(?<!\p{L})(các|những|việc|hoạt động|lễ|buổi)(?!\p{L})")
 
 
 def _item_starts(doc: Document, sent) -> list[tuple[int, int]]:
@@ -230,11 +235,11 @@ def candidates(doc: Document) -> list[Span]:
                     continue
                 clause = clause_bounds(f, (s, e), m.start())
                 w = lex["window"]
-                passive = bool(regex.search(r"(?<!\p{L})được\s+$", f[max(s, m.start() - 8):m.start()]))
+                passive = bool(_PASSIVE_BEFORE.search(f[max(s, m.start() - 8):m.start()]))
                 # "nhiều văn bản ghi nhớ … đã được ký kết": a passive trigger's subject is the document
                 back = 3 * w if passive else w
                 docw = document_near(f, max(clause[0], m.start() - back), min(clause[1], m.end() + w), (m.start(), m.end()))
-                ceremony = bool(regex.search(r"(lễ|buổi|hoạt động|việc)\s+$", f[max(s, m.start() - 12):m.start()]))
+                ceremony = bool(_CEREMONY_BEFORE.search(f[max(s, m.start() - 12):m.start()]))
                 # a sentence that already holds an anaphoric mention keeps them all anaphoric
                 anaphoric = (s, e) in anaphoric_sentences or any(
                     p.search(f[max(s, m.start() - 80):m.start()]) for p in lex["anaphoric"])
@@ -258,7 +263,7 @@ def candidates(doc: Document) -> list[Span]:
                     "witness": in_witness_context(f, s, m.start()),
                     "speech": bool(lex["speech"].search(f, max(s, m.start() - 60), m.start())),
                     "kinship": tid == "trig.ket_nghia" and bool(
-                        regex.search(r"(anh em|em|chị em|lễ)\s+$", f[max(s, m.start() - 10):m.start()])),
+                        _KIN_BEFORE.search(f[max(s, m.start() - 10):m.start()])),
                     "sentence_index": k, "pub_year": pub_year, "years": year_mentions(doc), "clause": clause,
                     "title_sign": title_sign, "title_doc": bool(dspan) and f[dspan[0]:dspan[1]] in title,
                 }
@@ -383,7 +388,7 @@ def speaker_between(folded: str, lo: int, hi: int, subjects: list[int] | None = 
     # no subject of its own: the speaker signed, when the signing verb follows at once
     # ("cho biết đã ký …"); not when it is a noun ("đánh giá cao các hoạt động kết nghĩa")
     gap = folded[after:hi]
-    return len(gap.split()) > 3 or bool(regex.search(r"(?<!\p{L})(các|những|việc|hoạt động|lễ|buổi)(?!\p{L})", gap))
+    return len(gap.split()) > 3 or bool(_ACTIVITY_NOUN.search(gap))
 
 
 def country_as_modifier(text: str, folded: str, pos: int) -> bool:

@@ -320,17 +320,19 @@ def _make(doc: Document, start: int, end: int, kind: str, source: str, conf: flo
           name: str | None = None) -> Span:
     name = name or doc.text[start:end]
     # "Phòng Giáo dục và Đào tạo (GD&ĐT) quận Đống Đa": the acronym in brackets repeats the name
-    canonical = expand_abbreviations(regex.sub(r"\s*\(\p{Lu}[\p{Lu}\d&.-]*\)", "", name))
+    canonical = expand_abbreviations(_BRACKETED_ACRONYM.sub("", name))
     return Span(start, end, "org", source, Org(name, canonical, kind, source, conf, name != doc.text[start:end]), conf)
 
 
 _LIST_SEP = regex.compile(r"\s{0,8}(?:,|;|\bvà\b|\bvới\b)\s{0,8}")
+_BRACKETED_ACRONYM = regex.compile(r"\s*\(\p{Lu}[\p{Lu}\d&.-]*\)")
+_PLURAL_BEFORE = regex.compile(r"(các|hai|ba|bốn|năm|\d+)\s+$")
 
 
 def _expand_list(doc: Document, toks: list[Token], i: int, run: tuple[int, int], kind: str, hid: str) -> list[Span]:
     """"các Sở GDĐT: Hà Tĩnh, Quảng Bình … và Quảng Ngãi" → one org per place."""
     prefix = doc.folded[max(0, toks[i].start - 6):toks[i].start]
-    plural = bool(regex.search(r"(các|hai|ba|bốn|năm|\d+)\s+$", prefix))
+    plural = bool(_PLURAL_BEFORE.search(prefix))
     # the base name: head + descriptor, without a place
     base_toks = []
     for t in toks[run[0]:run[1]]:

@@ -49,6 +49,11 @@ _PURPOSE = regex.compile(r"(?<!\p{L})(nhằm|để|của|về|cho|theo|trong|thu
 _LINKS = regex.compile(r"(?<!\p{L})(với|giữa|cùng)(?!\p{L})")
 _PARTNER = regex.compile(r"(?<!\p{L})với\s+(?:\p{L}+\s+){0,2}$")
 _WORD = regex.compile(r"\p{L}+|\d+")
+_PLACE_PREP = regex.compile(r"(tại|ở|đến|tới|sang)\s+$")
+_WITH_BETWEEN = regex.compile(r"(với|giữa)\s")
+_BETWEEN = regex.compile(r"(?<!\p{L})giữa(?!\p{L})")
+_TWO = regex.compile(r"(?<!\p{L})(?:hai|2)\s+")
+_PASSIVE_BEFORE = regex.compile(r"(?<!\p{L})được(?:\s+\p{Ll}+)?\s*$")
 
 
 @lru_cache(maxsize=1)
@@ -119,13 +124,13 @@ def party_candidates(doc: Document, ev: Span) -> list[tuple[Span, dict[str, floa
         dist = o.start - ev.end if after else ev.start - o.end
         flags = {
             "venue": bool(place and place.start <= o.start < place.end),
-            "place_prep": bool(regex.search(r"(tại|ở|đến|tới|sang)\s+$", f[max(m.clause[0], o.start - 8):o.start])),
+            "place_prep": bool(_PLACE_PREP.search(f[max(m.clause[0], o.start - 8):o.start])),
             "speaker": (not after) and events_x.speaker_between(f, o.end, ev.start, subjects),
             "paren_country": org.kind == "country" and doc.text[max(0, o.start - 1):o.start] == "(",
             "not_party_ctx": events_x.not_a_party_here(f, o.start),
             "modifier": org.kind == "country" and events_x.country_as_modifier(doc.text, f, o.start),
             "witness": events_x.in_witness_context(f, max(m.clause[0], o.start - 120), o.start) and not (
-                after and bool(regex.search(r"(với|giữa)\s", gap))),
+                after and bool(_WITH_BETWEEN.search(gap))),
         }
         partner = after and dist <= 250 and bool(_PARTNER.search(gap))
         flags["object"] = after and not partner and (dist > 160 or bool(_PURPOSE.search(gap)) or (
@@ -222,7 +227,7 @@ def mention_parties(doc: Document, ev: Span) -> list[Span]:
     out: list[Span] = []
     if m.anaphoric:
         # "tại Lễ ký Tuyên bố chung … giữa A và B": only parties introduced by "giữa"
-        g = regex.search(r"(?<!\p{L})giữa(?!\p{L})", f[ev.end:m.clause[1]])
+        g = _BETWEEN.search(f[ev.end:m.clause[1]])
         if not g:
             return []
         lo = ev.end + g.end()
@@ -282,7 +287,7 @@ def collective_holders(doc: Document, ev: Span) -> list[tuple[Span, Span]]:
     m: events_x.EventMention = ev.value
     before = doc.folded[m.clause[0]:ev.start]
     title = None
-    for hit in regex.finditer(r"(?<!\p{L})(?:hai|2)\s+", before):
+    for hit in _TWO.finditer(before):
         rest = before[hit.end():]
         title = next((t for t in sorted(_state_titles(), key=len, reverse=True)
                       if rest.startswith(t) and not rest[len(t):len(t) + 1].isalpha()), None)
@@ -301,7 +306,7 @@ def collective_holders(doc: Document, ev: Span) -> list[tuple[Span, Span]]:
 def is_passive(doc: Document, ev: Span) -> bool:
     """ "… được ký kết": who stands before a passive trigger did not sign."""
     m: events_x.EventMention = ev.value
-    return bool(regex.search(r"(?<!\p{L})được(?:\s+\p{Ll}+)?\s*$", doc.folded[max(m.clause[0], ev.start - 20):ev.start]))
+    return bool(_PASSIVE_BEFORE.search(doc.folded[max(m.clause[0], ev.start - 20):ev.start]))
 
 
 def title_orgs(doc: Document, p: Span) -> list[Span]:

@@ -96,22 +96,28 @@ def normalize_unicode(text: str) -> str:
 # Abbreviations expanded in canonical names and in comparison keys. Loaded from the
 # lexicon so that the list is kept once.
 @lru_cache(maxsize=1)
-def _abbreviations() -> list[tuple[regex.Pattern[str], str]]:
+def _abbreviations() -> list[tuple[str, regex.Pattern[str], str]]:
+    """(form, its pattern, expansion), longest pattern first."""
     from extractors.lexicons import load
 
     out = []
     for entry in load("abbreviations")["entries"]:
         for form in entry["forms"]:
             pat = regex.compile(r"(?<!\p{L})" + regex.escape(form) + r"(?!\p{L})")
-            out.append((pat, entry["expansion"]))
-    out.sort(key=lambda p: -len(p[0].pattern))
+            out.append((form, pat, entry["expansion"]))
+    out.sort(key=lambda p: -len(p[1].pattern))
     return out
 
 
+_SPACES = regex.compile(r"\s+")
+_PARENS = regex.compile(r"\([^()]*\)")
+
+
 def expand_abbreviations(name: str) -> str:
-    for pat, expansion in _abbreviations():
-        name = pat.sub(expansion, name)
-    return regex.sub(r"\s+", " ", name).strip()
+    for form, pat, expansion in _abbreviations():
+        if form in name:  # the pattern matches the form itself, case and all: no form, no match
+            name = pat.sub(expansion, name)
+    return _SPACES.sub(" ", name).strip()
 
 
 _ADMIN_WORDS = regex.compile(r"(?<!\p{L})(tỉnh|thành phố|quận|huyện|thị xã|phường)(?!\p{L})")
@@ -121,12 +127,12 @@ _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 def name_key(name: str) -> str:
     """The comparison key of an organisation or person name (GUIDELINES: party matching)."""
     s = unicodedata.normalize("NFC", name)
-    s = regex.sub(r"\([^()]*\)", " ", s)  # "Phòng Giáo dục và Đào tạo (GD&ĐT) quận X"
+    s = _PARENS.sub(" ", s)  # "Phòng Giáo dục và Đào tạo (GD&ĐT) quận X"
     s = expand_abbreviations(s)
     s = fold(s)
     s = _PUNCT.sub(" ", s)
     s = _ADMIN_WORDS.sub(" ", s)
-    return regex.sub(r"\s+", " ", s).strip()
+    return _SPACES.sub(" ", s).strip()
 
 
 def names_match(a: str, b: str, threshold: float = 0.92) -> bool:
@@ -137,4 +143,4 @@ def names_match(a: str, b: str, threshold: float = 0.92) -> bool:
 
 
 def collapse_ws(s: str) -> str:
-    return regex.sub(r"\s+", " ", s).strip()
+    return _SPACES.sub(" ", s).strip()
