@@ -150,17 +150,19 @@ def party_examples(doc: Document, gold: dict) -> list[Example]:
 
 
 def signer_examples(doc: Document, gold: dict) -> list[Example]:
-    """The people named in each mention inside a signed gold agreement's evidence, labelled
-    by that agreement: `signatory` or `witness` when the gold lists the name so (compared as
-    the scorer compares names), else `none`. The parties the rules compare titles with are
-    the sentence's organisations that are gold parties."""
+    """The people named in each signing mention inside a signed gold agreement's evidence (in
+    an article with one signed agreement, in every signing mention: the lead's "Lễ ký …" names
+    the signers as often as the sentence the gold quotes), labelled by that agreement:
+    `signatory` or `witness` when the gold lists the name so (compared as the scorer compares
+    names), else `none`. The parties the rules compare titles with are the sentence's
+    organisations that are gold parties."""
     out = []
     done = set()
     cands = events_x.candidates(doc)
     signed = [(a0, a1, a) for a0, a1, a in _evidence_spans(doc.text, gold) if a["status"] == "signed" and not a.get("optional")]
     for a0, a1, a in signed:
-        if len(signed) == 1 and len([x for x in gold["agreements"] if not x.get("optional")]) == 1:
-            a0, a1 = 0, len(doc.text)  # the article's only signing: every signing mention is one of it
+        if len(signed) == 1:
+            a0, a1 = 0, len(doc.text)  # the article's only signed agreement: every signing mention counts
         sig = {_person_key(x["name"]) for x in a.get("signatories") or []}
         wit = {_person_key(x["name"]) for x in a.get("witnesses") or []}
         for ev in cands:
