@@ -25,13 +25,13 @@ from pipeline import models
 from pipeline.document import Document, Span
 from pipeline.grouping import (
     Group,
-    _state_titles,
     collective_holders,
     group_mentions,
     is_passive,
     party_key,
     same_key,
     state_of,
+    state_titles,
     title_orgs,
 )
 from pipeline.records import (
@@ -328,6 +328,12 @@ _OWN_CEREMONY = regex.compile(r"(?<!\p{L})(?:tại|trong)\s+(?:buổi\s+)?lễ\s
 _PARTNER_BEFORE = regex.compile(r"(với|giữa|và)\s")
 _REPRESENTS = regex.compile(r"(?<!\p{L})(?:thay mặt|đại diện|đại diện cho|thừa ủy quyền)(?!\p{L})")
 _WORDS = regex.compile(r"\p{L}+")
+_COORDINATED = regex.compile(r"\s*(?:,|và|cùng)\s")
+
+
+def _names_a_party(orgs: list[Span], party_keys: list[str]) -> bool:
+    """One of `orgs` (a title's organisation, a head of state's country) is one of the parties."""
+    return any(same_key(party_key(r), x) for r in orgs for x in party_keys)
 
 
 def signer_candidates(doc: Document, ev: Span, party_spans: list[Span]) -> list[tuple[Span, str | None, dict[str, float]]]:
@@ -353,8 +359,9 @@ def signer_candidates(doc: Document, ev: Span, party_spans: list[Span]) -> list[
         after = p.start >= ev.end
         gap = f[ev.end:p.start] if after else f[p.end:ev.start]
         orgs = title_orgs(doc, p)
+        # at "Lễ ký … giữa A và B" only the people who represent A or B themselves sign
         own = (not after) and bool(_OWN_CEREMONY.search(gap)) and not events_x.in_witness_context(f, p.end, ev.start) \
-            and any(same_key(party_key(r), x) for r in orgs or state_of(doc, p) for x in party_keys)
+            and _names_a_party(orgs or state_of(doc, p), party_keys)
         cue = events_x.in_witness_context(f, m.sentence[0], p.start)
         speaker = (not after) and events_x.speaker_between(f, p.end, ev.start, subjects)
         partner = after and bool(_PARTNER_BEFORE.search(gap))
@@ -372,11 +379,11 @@ def signer_candidates(doc: Document, ev: Span, party_spans: list[Span]) -> list[
                  f"title={title or '-'}": 1.0, f"people={bucket(len(people), (1, 2, 3, 5))}": 1.0}
         for name, on in (("own", own), ("cue", cue), ("speaker", speaker), ("partner", partner),
                          ("anaphoric", m.anaphoric), ("passive", passive), ("listed", m.rule == "trig.listed"),
-                         ("state_title", title in _state_titles()), ("title_org", bool(orgs)),
-                         ("title_org_party", any(same_key(party_key(r), x) for r in orgs for x in party_keys)),
+                         ("state_title", title in state_titles()), ("title_org", bool(orgs)),
+                         ("title_org_party", _names_a_party(orgs, party_keys)),
                          ("represents", bool(_REPRESENTS.search(f, max(lo, p.start - 40), p.start))),
                          ("nearest_before", bool(before_people) and p is before_people[-1]),
-                         ("coordinated", bool(k + 1 < len(people) and regex.match(r"\s*(?:,|và|cùng)\s", f[p.end:people[k + 1].start])))):
+                         ("coordinated", bool(k + 1 < len(people) and _COORDINATED.match(f, p.end, people[k + 1].start)))):
             if on:
                 feats[name] = 1.0
         for w in (words[-4:] if not after else words[:4]):

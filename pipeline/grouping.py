@@ -262,7 +262,7 @@ def state_of(doc: Document, p: Span) -> list[Span]:
     at another mention ("Thủ tướng Hà Lan Mark Rutte"), else Việt Nam for a Vietnamese name
     (the press's unqualified "Thủ tướng"), taken at a mention of the country in the text."""
     person: Person = p.value
-    if fold(title_word(person.title) or "") not in _state_titles():
+    if fold(title_word(person.title) or "") not in state_titles():
         return []
     countries = [o for o in doc.layer("orgs") if o.value.kind == "country"]
     for q in doc.layer("people"):
@@ -277,7 +277,8 @@ def state_of(doc: Document, p: Span) -> list[Span]:
 
 
 @lru_cache(maxsize=1)
-def _state_titles() -> frozenset[str]:
+def state_titles() -> frozenset[str]:
+    """Titles of office whose holder signs for a state (folded)."""
     return frozenset(fold(t) for t in load("people")["state_titles"])
 
 
@@ -289,7 +290,7 @@ def collective_holders(doc: Document, ev: Span) -> list[tuple[Span, Span]]:
     title = None
     for hit in _TWO.finditer(before):
         rest = before[hit.end():]
-        title = next((t for t in sorted(_state_titles(), key=len, reverse=True)
+        title = next((t for t in sorted(state_titles(), key=len, reverse=True)
                       if rest.startswith(t) and not rest[len(t):len(t) + 1].isalpha()), None)
         if title:
             break

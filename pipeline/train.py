@@ -157,7 +157,6 @@ def signer_examples(doc: Document, gold: dict) -> list[Example]:
     names), else `none`. The parties the rules compare titles with are the sentence's
     organisations that are gold parties."""
     out = []
-    done = set()
     cands = events_x.candidates(doc)
     signed = [(a0, a1, a) for a0, a1, a in _evidence_spans(doc.text, gold) if a["status"] == "signed" and not a.get("optional")]
     for a0, a1, a in signed:
@@ -167,9 +166,8 @@ def signer_examples(doc: Document, gold: dict) -> list[Example]:
         wit = {_person_key(x["name"]) for x in a.get("witnesses") or []}
         for ev in cands:
             s, e = ev.value.sentence
-            if not (a0 <= ev.start < a1) or (ev.start, id(a)) in done or not events_x.rule_accepts(ev.value):
+            if not (a0 <= ev.start < a1) or not events_x.rule_accepts(ev.value):
                 continue
-            done.add((ev.start, id(a)))
             _analyse(doc, s, e)
             parties = [o for o in doc.layer("orgs") if s <= o.start < e and any(
                 party_matches({"name": o.value.name, "canonical": o.value.canonical}, gp) for gp in a.get("parties") or [])]
