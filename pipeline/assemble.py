@@ -328,7 +328,7 @@ _OWN_CEREMONY = regex.compile(r"(?<!\p{L})(?:tại|trong)\s+(?:buổi\s+)?lễ\s
 _PARTNER_BEFORE = regex.compile(r"(với|giữa|và)\s")
 _REPRESENTS = regex.compile(r"(?<!\p{L})(?:thay mặt|đại diện|đại diện cho|thừa ủy quyền)(?!\p{L})")
 _WORDS = regex.compile(r"\p{L}+")
-_COORDINATED = regex.compile(r"\s*(?:,|và|cùng)\s")
+_COORDINATED = regex.compile(r"(?<!\s)\s*+(?:,|và|cùng)\s")  # anchored after a name, possessive: linear
 
 
 def _names_a_party(orgs: list[Span], party_keys: list[str]) -> bool:
