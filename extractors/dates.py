@@ -75,6 +75,8 @@ def _patterns():
         rf"(?<![\p{{L}}\p{{N}}/.-]){lead}"
         r"(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})(?:\s*(?P=sep)\s*(?P<y>\d{4}))?"
         r"(?![\p{N}]|[/.-]\d|\s*%)"
+        # "trong 7-10 năm tới", "3-5 người": a range of a count, not a day and month
+        r"(?(y)|(?!\s*(?:năm|tháng|tuần|ngày|giờ|phút|tuổi|người|lần|km|triệu|tỷ|nghìn)(?!\p{L}|\s*\d{4})))"
     )
     verbal = regex.compile(
         rf"(?<![\p{{L}}\p{{N}}]){lead}(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s*(?:năm|,)\s*(?P<y>\d{{4}}))?(?!\p{{N}})"

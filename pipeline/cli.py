@@ -313,23 +313,34 @@ def _cmd_eval(args) -> int:
               file=sys.stderr)
         return 2
     if args.cv:
-        from pipeline.evaluate import score
-        from pipeline.train import cross_validate
+        from pipeline.evaluate import pool, score
+        from pipeline.train import repeated_cross_validation
 
         if args.cv < 2:
             print("kyket eval: --cv needs at least 2 folds", file=sys.stderr)
+            return 2
+        if args.repeat < 1:
+            print(f"kyket eval: --repeat must be 1 or more (got {args.repeat})", file=sys.stderr)
             return 2
         problem = _labelled_problem(args.gold, args.articles)
         if problem:
             print(f"kyket eval: {problem}", file=sys.stderr)
             return 2
         disabled = [n.removesuffix(".model") for n in DISABLED if n.endswith(".model")]
-        records, golds = cross_validate(Path(args.gold), Path(args.articles), args.cv, disabled=disabled)
+        try:
+            runs, golds = repeated_cross_validation(Path(args.gold), Path(args.articles), args.cv, args.repeat,
+                                                    disabled=disabled, annotations=_annotations(args),
+                                                    shared=_shared(args))
+        except ValueError as exc:  # an annotations file that cannot be read, or its corpus missing
+            print(f"kyket eval: {exc}", file=sys.stderr)
+            return 2
         if only is not None:
             golds = {a: g for a, g in golds.items() if a in only}
-        report = score(records, golds)
+        reports = [score(records, golds) for records in runs]
+        report = pool(reports) if len(reports) > 1 else reports[0]
         report["cv_folds"] = args.cv
-        print(f"{args.cv}-fold cross-validation (split by article; every trained part retrained per fold)")
+        splits = f", pooled over {args.repeat} splits" if args.repeat > 1 else ""
+        print(f"{args.cv}-fold cross-validation (split by article; every trained part retrained per fold{splits})")
     else:
         try:
             report = evaluate(Path(args.gold), Path(args.articles), only=only,
@@ -341,6 +352,38 @@ def _cmd_eval(args) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
+
+
+def _annotation_args(p) -> None:
+    p.add_argument("--annotations", metavar="FILE",
+                   help="stand-off signing annotations that train the date model beside the gold (default: the "
+                        "repository's data/annotations/signings.jsonl when present; 'none' for none)")
+    p.add_argument("--shared", metavar="DIR", help="the shared data folder the annotations' corpus paths are relative "
+                                                   "to (default: the gold folder's grandparent, ../shared)")
+
+
+def _annotations(args) -> Path | None:
+    """The annotations file to train with: the one given, else the repository's when its corpus
+    is there (a gold folder outside ../shared trains without it, and says so)."""
+    from pipeline import annotations as annotations_x
+
+    if args.annotations == "none":
+        return None
+    if args.annotations:
+        return Path(args.annotations)
+    path = annotations_x.default_path()
+    if path is None:
+        return None
+    missing = annotations_x.missing_corpus(path, _shared(args))
+    if missing is not None:
+        print(f"kyket {args.cmd}: training without the repository's signing annotations ({missing} is absent; "
+              "give --shared DIR)", file=sys.stderr)
+        return None
+    return path
+
+
+def _shared(args) -> Path:
+    return Path(args.shared) if args.shared else Path(args.gold).resolve().parent.parent
 
 
 def _labelled_problem(gold: str, articles: str) -> str | None:
@@ -369,7 +412,8 @@ def _cmd_train(args) -> int:
         return 2
     out = Path(args.out) if args.out else models.MODEL_DIR
     try:
-        fitted = train(Path(args.gold), Path(args.articles), out, extra=Path(args.extra) if args.extra else None)
+        fitted = train(Path(args.gold), Path(args.articles), out, extra=Path(args.extra) if args.extra else None,
+                       annotations=_annotations(args), shared=_shared(args))
     except ValueError as exc:  # an annotations file that cannot be read, or an article that cannot be
         print(f"kyket train: {exc}", file=sys.stderr)
         return 2
@@ -462,9 +506,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cv", type=int, default=0, metavar="K",
                    help="K-fold cross-validation by article: retrain every trained part on K-1 folds, score the "
                         "held-out one, report the pooled figures")
+    p.add_argument("--repeat", type=int, default=1, metavar="N",
+                   help="with --cv: repeat it over N different splits into folds and pool the figures (the spread "
+                        "between splits is printed too)")
     p.add_argument("--set", help="score only this group of sets.json beside the gold folder (dev65, bench126, bench250)")
     p.add_argument("--extra", metavar="FILE", help="editors' verdicts exported by `kyket review --export`: scored as "
                                                   "extra gold (agreements only)")
+    _annotation_args(p)
     p.set_defaults(fn=_cmd_eval)
     p = sub.add_parser("train", help="rebuild the trained models from labelled articles (deterministic)")
     p.add_argument("--gold", required=True, help="gold folder, e.g. ../shared/dev/gold")
@@ -472,6 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=None, help="model folder (default: the package's extractors/models)")
     p.add_argument("--extra", metavar="FILE", help="editors' verdicts exported by `kyket review --export`: extra "
                                                   "labelled articles (text from the run's records)")
+    _annotation_args(p)
     p.set_defaults(fn=_cmd_train)
     args = parser.parse_args(argv)
     return _dispatch(args)

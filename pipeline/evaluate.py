@@ -223,6 +223,33 @@ def evaluate(gold_dir: Path, articles_dir: Path, only: set[str] | None = None, e
     return score(records, golds)
 
 
+def pool(reports: list[dict]) -> dict:
+    """The figures of several scorings of the same articles (repeated cross-validation with
+    other fold splits) pooled: counts summed, rates recomputed; `spread` gives each headline
+    figure's lowest and highest single value."""
+    out: dict = {"articles": reports[0]["articles"], "repeats": len(reports)}
+    for k, r in reports[0].items():
+        if isinstance(r, dict) and "tp" in r:
+            prf = PRF()
+            for rep in reports:
+                prf.add(rep[k]["tp"], rep[k]["fp"], rep[k]["fn"])
+            out[k] = prf.as_dict()
+        elif isinstance(r, dict) and "correct" in r:
+            acc = Acc()
+            acc.ok, acc.n = sum(rep[k]["correct"] for rep in reports), sum(rep[k]["total"] for rep in reports)
+            out[k] = acc.as_dict()
+    out["spread"] = {k: [min(_headline(rep[k]) for rep in reports), max(_headline(rep[k]) for rep in reports)]
+                     for k in HEADLINE}
+    return out
+
+
+HEADLINE = ("detection", "agreements", "parties", "signatories", "clauses", "date", "status", "location")
+
+
+def _headline(r: dict) -> float:
+    return r["f1"] if "f1" in r else (r["accuracy"] or 0.0)
+
+
 def format_report(rep: dict) -> str:
     lines = [f"articles scored: {rep['articles']}", "", f"{'metric':<16}{'P':>8}{'R':>8}{'F1':>8}   tp/fp/fn"]
     for k in ("detection", "agreements", "parties", "signatories", "clauses", "relations"):
@@ -234,4 +261,7 @@ def format_report(rep: dict) -> str:
         r = rep[k]
         acc = "n/a" if r["accuracy"] is None else f"{r['accuracy']:.3f}"
         lines.append(f"{k:<16}{acc:>9}   {r['correct']}/{r['total']}")
+    if "spread" in rep:
+        lines += ["", f"lowest and highest of the {rep['repeats']} splits: "
+                  + ", ".join(f"{k} {lo:.3f}–{hi:.3f}" for k, (lo, hi) in rep["spread"].items())]
     return "\n".join(lines)

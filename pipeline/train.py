@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from extractors import events as events_x
@@ -197,7 +198,8 @@ TRAINERS: tuple[Trainer, ...] = (
 
 
 def collect(raws: Iterable[RawArticle], golds: dict[str, dict]) -> dict[str, dict[str, list[Example]]]:
-    """article id → trainer name → examples."""
+    """article id → trainer name → examples (an annotated article's gold names in `_trains`
+    the parts its labels train; it has examples for those only)."""
     out: dict[str, dict[str, list[Example]]] = {}
     for raw in raws:
         gold = golds.get(raw.article_id)
@@ -207,7 +209,8 @@ def collect(raws: Iterable[RawArticle], golds: dict[str, dict]) -> dict[str, dic
             doc = prepare_document(raw)
         except Exception as exc:  # noqa: BLE001 — named with its article, then stop
             raise ValueError(f"labelled article {raw.article_id} cannot be read for training: {exc}") from exc
-        out[raw.article_id] = {t.name: t.examples(doc, gold) for t in TRAINERS}
+        trains = gold.get("_trains")
+        out[raw.article_id] = {t.name: t.examples(doc, gold) for t in TRAINERS if trains is None or t.name in trains}
     return out
 
 
@@ -215,20 +218,36 @@ def fit_all(examples: dict[str, dict[str, list[Example]]], ids: Iterable[str]) -
     ids = sorted(ids)
     fitted = {}
     for t in TRAINERS:
-        data = [x for aid in ids for x in examples[aid][t.name]]
-        fitted[t.name] = models.fit(t.name, data, c=t.c, class_weight=t.class_weight, meta={"articles": len(ids)})
+        mine = [aid for aid in ids if t.name in examples[aid]]  # an annotated article trains only some parts
+        data = [x for aid in mine for x in examples[aid][t.name]]
+        fitted[t.name] = models.fit(t.name, data, c=t.c, class_weight=t.class_weight, meta={"articles": len(mine)})
     return fitted
 
 
-def train(gold_dir: Path, articles_dir: Path, out_dir: Path = models.MODEL_DIR,
-          extra: Path | None = None) -> dict[str, models.LinearModel]:
-    """`extra`: an annotations file of `kyket review --export`; its articles (text from the
-    run's records) are labelled articles too, their gold made from the verdicts."""
-    golds = load_golds(gold_dir)
-    raws: Iterable[RawArticle] = read_articles([articles_dir])
-    if extra is not None:
-        from itertools import chain
+def _annotated(annotations: Path | None, gold_dir: Path, shared: Path | None) -> tuple[dict[str, dict], list[RawArticle]]:
+    """The stand-off signing annotations' golds and articles (none without a file); their
+    corpus is read under `shared`, by default the folder that holds the gold folder's parent
+    (../shared for ../shared/dev/gold)."""
+    if annotations is None:
+        return {}, []
+    from pipeline import annotations as annotations_x
 
+    return annotations_x.load(annotations, shared if shared is not None else Path(gold_dir).resolve().parent.parent)
+
+
+def train(gold_dir: Path, articles_dir: Path, out_dir: Path = models.MODEL_DIR,
+          extra: Path | None = None, annotations: Path | None = None,
+          shared: Path | None = None) -> dict[str, models.LinearModel]:
+    """`extra`: an annotations file of `kyket review --export`; its articles (text from the
+    run's records) are labelled articles too, their gold made from the verdicts.
+    `annotations`: a file of stand-off signing annotations (pipeline/annotations.py), whose
+    articles train the parts they label."""
+    golds = load_golds(gold_dir)
+    ann_golds, ann_raws = _annotated(annotations, gold_dir, shared)
+    ann_raws = [r for r in ann_raws if r.article_id not in golds]  # a labelled article's gold file wins
+    raws: Iterable[RawArticle] = chain(read_articles([articles_dir]), ann_raws)
+    golds = {**ann_golds, **golds}
+    if extra is not None:
         from pipeline.verdicts import load_extra
 
         extra_golds, extra_raws = load_extra(extra)
@@ -249,20 +268,37 @@ def folds(ids: Iterable[str], k: int, seed: int = 13) -> list[list[str]]:
 
 
 def cross_validate(gold_dir: Path, articles_dir: Path, k: int = 5,
-                   disabled: Iterable[str] = ()) -> tuple[dict, dict]:
+                   disabled: Iterable[str] = (), annotations: Path | None = None,
+                   shared: Path | None = None) -> tuple[dict, dict]:
     """Records of every labelled article, each processed with models trained on the other
     folds only, and the golds: score them with `evaluate.score` (pooled figures). `disabled`
-    names trained parts to leave out (their rules decide)."""
+    names trained parts to leave out (their rules decide). The articles of `annotations`
+    join every fold's training and are never scored."""
+    runs, golds = repeated_cross_validation(gold_dir, articles_dir, k, 1, disabled, annotations, shared)
+    return runs[0], golds
+
+
+def repeated_cross_validation(gold_dir: Path, articles_dir: Path, k: int = 5, repeats: int = 1,
+                              disabled: Iterable[str] = (), annotations: Path | None = None,
+                              shared: Path | None = None) -> tuple[list[dict], dict]:
+    """`cross_validate` over `repeats` different splits into folds (seeds 13, 14, …): one
+    figure from one split varies by a few points with the split; pooled over several, less."""
     golds = load_golds(gold_dir)
     raws = {r.article_id: r for r in read_articles([articles_dir]) if r.article_id in golds}
     examples = collect(raws.values(), golds)
-    records = {}
-    for part in folds(examples.keys(), k):
-        held = set(part)
-        fitted: dict[str, models.LinearModel | None] = dict(fit_all(examples, [a for a in examples if a not in held]))
-        for name in disabled:
-            fitted[name] = None
-        with models.use(fitted):
-            for aid in part:
-                records[aid] = process_article(raws[aid])
-    return records, golds
+    ann_golds, ann_raws = _annotated(annotations, gold_dir, shared)
+    annotated = collect((r for r in ann_raws if r.article_id not in golds), ann_golds)
+    runs = []
+    for seed in range(13, 13 + repeats):
+        records = {}
+        for part in folds(examples.keys(), k, seed):
+            held = set(part)
+            fitted: dict[str, models.LinearModel | None] = dict(
+                fit_all({**examples, **annotated}, [a for a in examples if a not in held] + list(annotated)))
+            for name in disabled:
+                fitted[name] = None
+            with models.use(fitted):
+                for aid in part:
+                    records[aid] = process_article(raws[aid])
+        runs.append(records)
+    return runs, golds

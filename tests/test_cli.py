@@ -277,3 +277,29 @@ def test_train_and_cv_refuse_folders_without_labelled_articles(capsys, tmp_path)
     assert rc == 2 and "no article of" in _one_line(err)
     rc, err = _cli(capsys, "train", "--gold", str(tmp_path / "nope"), "--articles", str(arts))
     assert rc == 2 and "is not a folder" in _one_line(err)
+
+
+def test_cv_repeat_must_be_positive(capsys, tmp_path):
+    rc, err = _cli(capsys, "eval", "--gold", str(tmp_path), "--articles", str(tmp_path), "--cv", "5", "--repeat", "0")
+    assert rc == 2 and _one_line(err) == "kyket eval: --repeat must be 1 or more (got 0)"
+
+
+def test_pooled_figures_sum_the_splits_counts_and_give_their_spread():
+    from pipeline.evaluate import format_report, pool
+
+    def rep(tp, fp, fn, ok, n):
+        prf = {"precision": 0, "recall": 0, "f1": round(2 * tp / (2 * tp + fp + fn), 4), "tp": tp, "fp": fp, "fn": fn}
+        acc = {"accuracy": round(ok / n, 4), "correct": ok, "total": n}
+        r = {"articles": 10}
+        for k in ("detection", "agreements", "parties", "signatories", "clauses", "relations"):
+            r[k] = dict(prf)
+        for k in ("date", "part_of_day", "status", "type", "location", "period", "title", "boilerplate",
+                  "article_title", "authors", "published_at"):
+            r[k] = dict(acc)
+        return r
+
+    pooled = pool([rep(8, 2, 2, 7, 10), rep(6, 0, 4, 9, 10)])
+    assert pooled["detection"] == {"precision": 0.875, "recall": 0.7, "f1": 0.7778, "tp": 14, "fp": 2, "fn": 6}
+    assert pooled["date"] == {"accuracy": 0.8, "correct": 16, "total": 20}
+    assert pooled["spread"]["date"] == [0.7, 0.9] and pooled["spread"]["detection"] == [0.75, 0.8]
+    assert "lowest and highest of the 2 splits: detection 0.750–0.800" in format_report(pooled)

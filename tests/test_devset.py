@@ -10,17 +10,20 @@ FLOOR = {
     "detection": 0.935, "agreements": 0.83, "parties": 0.78, "signatories": 0.74,
     "clauses": 0.63, "relations": 0.80,
 }
-ACC_FLOOR = {"date": 0.78, "status": 0.86, "location": 0.68, "type": 0.85, "period": 0.90,
+ACC_FLOOR = {"date": 0.80, "status": 0.86, "location": 0.68, "type": 0.85, "period": 0.90,
              "part_of_day": 0.86, "boilerplate": 0.98, "article_title": 0.99, "authors": 0.95,
              "published_at": 0.97}
 
 
 @pytest.fixture(scope="module")
 def cv():
+    from pipeline import annotations
     from pipeline.evaluate import score
     from pipeline.train import cross_validate
 
-    records, golds = cross_validate(SHARED / "dev" / "gold", SHARED / "dev" / "articles", k=5)
+    # the shipped models are trained with the repository's signing annotations: so are the folds'
+    records, golds = cross_validate(SHARED / "dev" / "gold", SHARED / "dev" / "articles", k=5,
+                                    annotations=annotations.default_path(), shared=SHARED)
     return records, score(records, golds)
 
 

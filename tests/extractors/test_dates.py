@@ -39,6 +39,14 @@ def test_invalid_dates_are_not_dates():
     assert extract_dates(fold("tăng 13.5 lần")) == []
 
 
+def test_a_range_of_a_count_is_not_a_date():
+    assert extract_dates(fold("Dự kiến trong 7-10 năm tới, hai công ty sẽ sản xuất")) == []
+    assert extract_dates(fold("mỗi đoàn 3-5 người")) == []
+    # the same digits stay a date before a year or a comma
+    assert _one("ngày 7-10 năm 2017 hai bên đã ký")[1] == ("--10-07", "unknown")
+    assert _one("Chiều 7-10, hai bên ký kết")[1] == ("--10-07", "unknown")
+
+
 def test_periods():
     ps = extract_periods(fold("phong trào giai đoạn 2019 - 2022 và năm học 2023-2024"))
     assert [(p.first, p.last) for p in ps] == [(2019, 2022), (2023, 2024)]
