@@ -27,8 +27,9 @@ from pipeline.ingest import RawArticle, read_articles
 
 STATUSES = ("signed", "planned", "referenced", "not_agreement")
 # the trained parts these labels are complete enough to train: a signing's date needs its
-# status, its sentence and its date, all of which an annotation gives
-TRAINS = ("dates",)
+# status, its sentence and its date, and a mention its sentence and status, all of which an
+# annotation gives (not its parties, people, place or clauses)
+TRAINS = ("dates", "mentions")
 DEFAULT = Path(__file__).resolve().parents[1] / "data" / "annotations" / "signings.jsonl"
 _KEYS = {"article_id", "corpus", "content_sha256", "evidence", "status", "date"}
 
@@ -107,10 +108,10 @@ def load(path: str | Path, shared: str | Path) -> tuple[dict[str, dict], list[Ra
                 s, e = a["evidence"]
                 if e > len(text):
                     raise ValueError(f"{path}: the evidence of {aid} ends at {e}, past its text ({len(text)} characters)")
-                if a["status"] == "not_agreement":
-                    continue
-                agreements.append({"status": a["status"], "optional": False, "evidence": text[s:e].strip(),
-                                   "date": a["date"]})
+                # a sentence judged to report no agreement is a `none` mention
+                status = "none" if a["status"] == "not_agreement" else a["status"]
+                agreements.append({"status": status, "optional": False, "evidence": text[s:e].strip(),
+                                   "date": a["date"] if status == "signed" else None})
             golds[aid] = {"id": aid, "agreements": agreements, "_trains": list(TRAINS)}
             raws.append(raw)
     return golds, raws

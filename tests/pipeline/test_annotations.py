@@ -36,10 +36,31 @@ def test_load_makes_a_gold_from_offsets_and_the_corpus_text(tmp_path):
     golds, raws = annotations.load(f, root)
     assert [r.article_id for r in raws] == ["a1"]
     g = golds["a1"]
-    # the not_agreement line is not an agreement; the signed one carries its sentence and date
-    assert g["agreements"] == [{"status": "signed", "optional": False, "date": "--06-27",
-                                "evidence": "Sau hội đàm, Bộ Công Thương và Tập đoàn ABC đã ký kết biên bản ghi nhớ hợp tác."}]
-    assert g["_trains"] == ["dates"]
+    # the signed one carries its sentence and date; the not_agreement line is a `none` mention
+    assert g["agreements"] == [
+        {"status": "signed", "optional": False, "date": "--06-27",
+         "evidence": "Sau hội đàm, Bộ Công Thương và Tập đoàn ABC đã ký kết biên bản ghi nhớ hợp tác."},
+        {"status": "none", "optional": False, "date": None, "evidence": "Sáng 27/6,"}]
+    assert g["_trains"] == ["dates", "mentions"]
+
+
+def test_an_annotated_article_labels_only_its_judged_sentences(tmp_path):
+    """The mention trainer labels a candidate of an annotated article by the annotation of its
+    sentence, and leaves the article's other candidates unlabelled (nobody judged them)."""
+    from extractors import events
+    from pipeline.runner import prepare_document
+    from pipeline.train import mention_examples
+
+    text = TEXT + "Năm 2015, hai bên đã ký hợp đồng mua bán điện.\n"
+    root = _corpus(tmp_path, text)
+    f = tmp_path / "a.jsonl"
+    s = text.index("Sau hội đàm")
+    f.write_text(_line(content_sha256=RawArticle("a1", text).content_sha256(), evidence=[s, text.index("\n", s)]) + "\n",
+                 encoding="utf-8")
+    golds, raws = annotations.load(f, root)
+    doc = prepare_document(raws[0])
+    assert len(events.candidates(doc)) == 2  # the 2015 signing is a candidate too, but unjudged
+    assert [y for _f, y in mention_examples(doc, golds["a1"])] == ["signed"]
 
 
 def test_a_changed_corpus_text_is_refused(tmp_path):

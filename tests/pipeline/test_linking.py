@@ -268,11 +268,13 @@ def test_linking_the_bench_sample(tmp_path):
                for r in recs for a in r["agreements"]}
     keys = [(r["article_id"], r["evidence_start"], r["evidence_end"]) for r in rows]
     gold = {by_span[k]: r["event"] for k, r in zip(keys, rows, strict=True) if k in by_span}
-    # the gold was read on the records of an earlier release; a later extraction drops a few:
-    # 28 of 337 today — 15 of them one official signing a document, decree or will (no
-    # signings since the single-signer filters), 10 regrouped under another evidence sentence
-    # (the party model's word-class feature moved 6), 3 lost before
-    assert len(gold) >= 0.91 * len(rows), f"only {len(gold)} of {len(rows)} gold agreements extracted again"
+    # the gold was read on the records of an earlier release; a later extraction drops some:
+    # 46 of 337 today — 15 of them one official signing a document, decree or will (no
+    # signings since the single-signer filters), 18 more since the mention model learnt from
+    # the bench annotations (player contracts, a paper signed in a fraud or court story, "sẽ
+    # không … ký": none of them a signing), 10 regrouped under another evidence sentence, 3
+    # lost before
+    assert len(gold) >= 0.85 * len(rows), f"only {len(gold)} of {len(rows)} gold agreements extracted again"
     s = pairwise_scores(link(mentions_from_records(recs)).event_of, gold)
     print(f"\nbench sample (extracted agreements): pairwise P {s['precision']:.3f} R {s['recall']:.3f} "
           f"(tp {s['tp']} fp {s['fp']} fn {s['fn']}; {s['mentions']} of {len(rows)} gold agreements found, "
