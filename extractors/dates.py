@@ -78,8 +78,9 @@ def _patterns():
         # "trong 7-10 năm tới", "3-5 người": a range of a count, not a day and month
         r"(?(y)|(?!\s*(?:năm|tháng|tuần|ngày|giờ|phút|tuổi|người|lần|km|triệu|tỷ|nghìn)(?!\p{L}|\s*\d{4})))"
     )
+    names = "|".join(regex.escape(m["word"]) for m in lex["month_names"])
     verbal = regex.compile(
-        rf"(?<![\p{{L}}\p{{N}}]){lead}(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s*(?:năm|,)\s*(?P<y>\d{{4}}))?(?!\p{{N}})"
+        rf"(?<![\p{{L}}\p{{N}}]){lead}(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}}|{names})(?:\s*(?:năm|,)\s*(?P<y>\d{{4}}))?(?![\p{{N}}\p{{L}}])"
     )
     month_year = regex.compile(
         r"(?<![\p{L}\p{N}])tháng\s+(?P<m>\d{1,2})\s*(?:/|năm|-)\s*(?P<y>\d{4})(?!\p{N})"
@@ -96,12 +97,13 @@ def _patterns():
     )
     pod_value = {p["word"]: p["value"] for p in lex["part_of_day"]}
     rel_value = {r["phrase"]: r["offset"] for r in lex["relative_days"]}
-    return numeric, verbal, month_year, relative, pod_only, period, pod_value, rel_value
+    month_value = {m["word"]: m["month"] for m in lex["month_names"]}
+    return numeric, verbal, month_year, relative, pod_only, period, pod_value, rel_value, month_value
 
 
 def extract_dates(folded: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Date mentions in `folded[start:end]` (folded text: lower case, same offsets)."""
-    numeric, verbal, month_year, relative, pod_only, _period, pod_value, rel_value = _patterns()
+    numeric, verbal, month_year, relative, pod_only, _period, pod_value, rel_value, month_value = _patterns()
     end = len(folded) if end is None else end
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -111,7 +113,8 @@ def extract_dates(folded: str, start: int = 0, end: int | None = None) -> list[D
 
     for pat, source in ((verbal, "dates.verbal"), (numeric, "dates.numeric")):
         for m in pat.finditer(folded, start, end):
-            d, mo, y = int(m.group("d")), int(m.group("m")), _year(m.group("y"))
+            mo_text = m.group("m")
+            d, mo, y = int(m.group("d")), int(mo_text) if mo_text.isdigit() else month_value[mo_text], _year(m.group("y"))
             if source == "dates.numeric" and m.group("sep") == "." and not (m.group("pod") or "ngày" in m.group(0) or "hôm" in m.group(0)):
                 continue  # "13.5" alone is a number, not a date
             if not _valid(d, mo, y) or not free(m.start(), m.end()):

@@ -70,6 +70,7 @@ def _lex():
         "witness": [_c(p) for p in lex["witness_cues"]],
         "not_party": [_c(p) for p in lex["not_party_before"]],
         "setting": [_c(p) for p in lex["setting_refs"]],
+        "time_refs": [_c(p) for p in lex["time_refs"]],
         "country_links": [fold(w) for w in lex["country_party_after"]],
         "speech": regex.compile(r"(?<!\p{L})(?:" + "|".join(regex.escape(fold(w)) for w in lex["speech_verbs"]) + r")(?!\p{L})"),
     }
@@ -362,6 +363,13 @@ def refers_to_setting_before(folded: str, sent_start: int) -> bool:
     """The sentence opens with "Tại đây", "Trong đó:", "Sau đó" …: its setting is the previous sentence's."""
     head = folded[sent_start:sent_start + 40]
     return any(p.search(head) for p in _lex()["setting"])
+
+
+def told_at_time_before(folded: str, sent_start: int) -> bool:
+    """The sentence opens with "Cùng ngày", "Sau hội đàm", "Kết thúc hội đàm" …: it is told
+    at the time of an event told before it."""
+    head = folded[sent_start:sent_start + 50]
+    return any(p.search(head) for p in _lex()["time_refs"])
 
 
 def not_a_party_here(folded: str, pos: int) -> bool:

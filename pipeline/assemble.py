@@ -86,6 +86,8 @@ def _resolve(d, doc: Document) -> tuple[str | None, str]:
     return value, ysrc
 
 
+TIME_REFS = True
+
 _LIST_LEAD = regex.compile(r"[:;]|(?<!\p{L})gồm(?!\p{L})")
 
 
@@ -115,6 +117,14 @@ def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int]
         while k > 0 and events_x.refers_to_setting_before(doc.folded, sents[k].start):
             k -= 1
         first = starts.index(ev.value.sentence[0]) if ev.value.sentence[0] in starts else -1
+        if TIME_REFS and first > 0 and events_x.told_at_time_before(doc.folded, sents[first].start):
+            # "Sau hội đàm, …": the latest sentence before it that prints a date sets its time
+            dated = {bisect.bisect_right(starts, d.start) - 1 for d in dates_x.article_dates(doc) if d.start < sents[first].start}
+            if dated:
+                j = max(dated)
+                prev = (sents[j].start, sents[j].end)
+                if prev not in [x for x, _t in out]:
+                    out.append((prev, sents[j].end))
         if k == first:
             continue
         for j in range(k, max(k - 3, -1), -1):

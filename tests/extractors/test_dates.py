@@ -25,6 +25,12 @@ def test_full_and_verbal_dates():
     assert _one("ký vào tháng 6/2015 giữa hai bên")[1] == ("2015-06", "text")
 
 
+def test_january_and_december_by_name():
+    assert _one("ký kết vào hôm 26 tháng Giêng tại Moskva")[1] == ("--01-26", "unknown")
+    assert _one("ngày 23 tháng Chạp năm 2016")[1] == ("2016-12-23", "text")
+    assert extract_dates(fold("ngày 5 tháng Giêngx")) == []
+
+
 def test_relative_day_needs_publication_date():
     rel, explicit = extract_dates(fold("Ngày hôm qua (6/7), tại Berlin"))
     assert resolve(rel, "2017-07-07")[0] == "2017-07-06"

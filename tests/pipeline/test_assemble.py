@@ -174,3 +174,21 @@ def test_the_members_of_a_list_of_parties_share_their_role():
     rec = _record("Ngày 5/3, tại Hà Nội, Tập đoàn FPT và Tập đoàn Masan đã ký kết thỏa thuận hợp tác chiến lược.")
     (ag,) = rec.agreements
     assert [p.name for p in ag.parties] == ["Tập đoàn FPT", "Tập đoàn Masan"]
+
+
+def test_a_signing_told_at_the_time_of_the_talks_takes_the_talks_sentence_as_its_setting():
+    """"Sau hội đàm, … đã ký": the latest sentence before it that prints a date is one of the
+    signing's settings, however many sentences lie between (the date model weighs it); a
+    signing not told at such a time does not get it."""
+    from extractors import events as events_x
+    from pipeline.assemble import _settings
+    from pipeline.runner import prepare_document
+
+    lead = "Chiều 27/6, tại Minsk, Chủ tịch nước Trần Đại Quang hội đàm với Tổng thống Belarus."
+    filler = " ".join(f"Hai bên trao đổi về lĩnh vực thứ {i} của quan hệ hai nước." for i in range(5))
+    for opener, expected in (("Sau hội đàm, ", True), ("Trước đó cùng ngày, ", True), ("Ngoài ra, ", False)):
+        text = f"{lead} {filler} {opener}Bộ Công Thương và Bộ Công nghiệp Belarus đã ký kết thỏa thuận hợp tác.\n"
+        doc = prepare_document(RawArticle("t", text))
+        (ev,) = [e for e in events_x.candidates(doc) if "ký kết" in doc.text[e.start:e.end]]
+        sentences = [doc.text[s:e] for (s, e), _t in _settings(doc, [ev])]
+        assert (lead in sentences) is expected, (opener, sentences)
