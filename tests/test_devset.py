@@ -7,10 +7,10 @@ import pytest
 from tests.conftest import SHARED, needs_shared
 
 FLOOR = {
-    "detection": 0.93, "agreements": 0.83, "parties": 0.80, "signatories": 0.75,
+    "detection": 0.91, "agreements": 0.82, "parties": 0.80, "signatories": 0.75,
     "clauses": 0.64, "relations": 0.80,
 }
-ACC_FLOOR = {"date": 0.79, "status": 0.86, "location": 0.68, "type": 0.85, "period": 0.90,
+ACC_FLOOR = {"date": 0.82, "status": 0.86, "location": 0.68, "type": 0.85, "period": 0.90,
              "part_of_day": 0.86, "boilerplate": 0.98, "article_title": 0.99, "authors": 0.95,
              "published_at": 0.97}
 
@@ -45,7 +45,7 @@ def test_cv_accuracy_floor(cv, field):
 def test_cv_detection_precision(cv):
     _records, report = cv
     assert report["articles"] == 441
-    assert report["detection"]["precision"] >= 0.93, report["detection"]
+    assert report["detection"]["precision"] >= 0.92, report["detection"]
 
 
 @needs_shared
