@@ -71,12 +71,13 @@ def _patterns():
     weekday = "|".join(regex.escape(w) for w in lex["weekdays"])
     pod_re = rf"(?P<pod>{pods})(?:\s+(?:nay|qua|mai))?"
     lead = rf"(?:(?:{pod_re})\s+)?(?:(?:ngày|hôm)\s+)?(?:(?:{weekday})\s*,?\s*(?:ngày\s+)?)?(?:\(\s*)?"
+    units = "|".join(regex.escape(w) for w in lex["count_units"])
     numeric = regex.compile(
         rf"(?<![\p{{L}}\p{{N}}/.-]){lead}"
         r"(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})(?:\s*(?P=sep)\s*(?P<y>\d{4}))?"
         r"(?![\p{N}]|[/.-]\d|\s*%)"
         # "trong 7-10 năm tới", "3-5 người": a range of a count, not a day and month
-        r"(?(y)|(?!\s*(?:năm|tháng|tuần|ngày|giờ|phút|tuổi|người|lần|km|triệu|tỷ|nghìn)(?!\p{L}|\s*\d{4})))"
+        rf"(?(y)|(?!\s*(?:{units})(?!\p{{L}}|\s*\d{{4}})))"
     )
     names = "|".join(regex.escape(m["word"]) for m in lex["month_names"])
     verbal = regex.compile(

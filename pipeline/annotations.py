@@ -3,8 +3,8 @@
 Each line of an annotations file says of one signing in one article of a corpus that the
 repository does not hold (the bench dump in ../shared) what an annotator decided:
 
-    {"article_id": "baomoi-22618574", "corpus": "bench/baomoi-35k.jsonl.gz",
-     "content_sha256": "…", "evidence": [1204, 1290], "status": "signed", "date": "--06-26"}
+    {"article_id": "baomoi-22581796", "corpus": "bench/baomoi-35k.jsonl.gz",
+     "content_sha256": "…", "evidence": [1204, 1290], "status": "signed", "date": "--06-21"}
 
 `corpus` is relative to the shared data folder (the one that holds dev/ and bench/);
 `content_sha256` is the article's input hash (`source.content_sha256` of a run's record), so a
@@ -14,8 +14,9 @@ signed / planned / referenced / not_agreement, `date` the signing's date in the 
 ../shared/dev/GUIDELINES.md (null when unstated). No text of the article is stored.
 
 `kyket train` and `kyket eval --cv` read them (from `data/annotations/` of the repository by
-default) as extra training articles for the trained parts they label — the date model — and
-never score them: the figures stay those of the labelled articles.
+default) as extra training articles for the trained parts they label — the date and mention
+models (`TRAINS`) — and never score them: the figures stay those of the labelled articles. In
+an annotated article only the judged sentences' mentions are labelled.
 """
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ STATUSES = ("signed", "planned", "referenced", "not_agreement")
 TRAINS = ("dates", "mentions")
 DEFAULT = Path(__file__).resolve().parents[1] / "data" / "annotations" / "signings.jsonl"
 _KEYS = {"article_id", "corpus", "content_sha256", "evidence", "status", "date"}
+
+
+def shared_root(gold_dir: str | Path) -> Path:
+    """The shared data folder the annotations' corpus paths are relative to, by default: the
+    one that holds the gold folder's parent (../shared for ../shared/dev/gold)."""
+    return Path(gold_dir).resolve().parent.parent
 
 
 def default_path() -> Path | None:

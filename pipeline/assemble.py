@@ -86,14 +86,14 @@ def _resolve(d, doc: Document) -> tuple[str | None, str]:
     return value, ysrc
 
 
-TIME_REFS = True
-
 _LIST_LEAD = regex.compile(r"[:;]|(?<!\p{L})gồm(?!\p{L})")
 
 
 def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int], int]]:
     """(sentence, trigger position) to read a signing's date and place from: its mentions'
-    sentences, then the sentences they refer back to ("Tại đây, …", "Trong đó: …")."""
+    sentences, then the sentences they refer back to ("Tại đây, …", "Trong đó: …") and, for a
+    signing told at the time of an earlier event ("Sau hội đàm, …"), the latest sentence before
+    it that prints a date."""
     sents = doc.layer("sentences")
     starts = [x.start for x in sents]
     out = []
@@ -110,27 +110,29 @@ def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int]
             out.append(((m.sentence[0], lead.start()), lead.start()))
         k = starts.index(m.sentence[0]) if m.sentence[0] in starts else 0
         out += [((sents[j].start, sents[j].end), sents[j].end) for j in range(k - 1, max(k - 3, -1), -1)]
+    seen = {x for x, _t in out}
+
+    def add(j: int) -> None:  # sentence j as a setting, once
+        if (sents[j].start, sents[j].end) not in seen:
+            seen.add((sents[j].start, sents[j].end))
+            out.append(((sents[j].start, sents[j].end), sents[j].end))
+
     for ev in mentions:
-        k = starts.index(ev.value.sentence[0]) if ev.value.sentence[0] in starts else -1
+        first = starts.index(ev.value.sentence[0]) if ev.value.sentence[0] in starts else -1
+        if first > 0 and events_x.told_at_time_before(doc.folded, sents[first].start):
+            # "Sau hội đàm, …": the latest sentence before it that prints a date sets its time
+            before = [d for d in dates_x.article_dates(doc) if d.start < sents[first].start]
+            if before:
+                add(bisect.bisect_right(starts, before[-1].start) - 1)
         # follow "Trong đó:" → "Tại đây, …" back to the sentence that sets the scene; a
         # caption in between is skipped (up to three sentences back)
+        k = first
         while k > 0 and events_x.refers_to_setting_before(doc.folded, sents[k].start):
             k -= 1
-        first = starts.index(ev.value.sentence[0]) if ev.value.sentence[0] in starts else -1
-        if TIME_REFS and first > 0 and events_x.told_at_time_before(doc.folded, sents[first].start):
-            # "Sau hội đàm, …": the latest sentence before it that prints a date sets its time
-            dated = {bisect.bisect_right(starts, d.start) - 1 for d in dates_x.article_dates(doc) if d.start < sents[first].start}
-            if dated:
-                j = max(dated)
-                prev = (sents[j].start, sents[j].end)
-                if prev not in [x for x, _t in out]:
-                    out.append((prev, sents[j].end))
         if k == first:
             continue
         for j in range(k, max(k - 3, -1), -1):
-            prev = (sents[j].start, sents[j].end)
-            if prev not in [x for x, _t in out]:
-                out.append((prev, sents[j].end))
+            add(j)
     return out
 
 

@@ -356,7 +356,7 @@ def _cmd_eval(args) -> int:
 
 def _annotation_args(p) -> None:
     p.add_argument("--annotations", metavar="FILE",
-                   help="stand-off signing annotations that train the date model beside the gold (default: the "
+                   help="stand-off signing annotations that train the date and mention models beside the gold (default: the "
                         "repository's data/annotations/signings.jsonl when present; 'none' for none)")
     p.add_argument("--shared", metavar="DIR", help="the shared data folder the annotations' corpus paths are relative "
                                                    "to (default: the gold folder's grandparent, ../shared)")
@@ -383,7 +383,9 @@ def _annotations(args) -> Path | None:
 
 
 def _shared(args) -> Path:
-    return Path(args.shared) if args.shared else Path(args.gold).resolve().parent.parent
+    from pipeline import annotations as annotations_x
+
+    return Path(args.shared) if args.shared else annotations_x.shared_root(args.gold)
 
 
 def _labelled_problem(gold: str, articles: str) -> str | None:

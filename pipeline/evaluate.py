@@ -223,6 +223,13 @@ def evaluate(gold_dir: Path, articles_dir: Path, only: set[str] | None = None, e
     return score(records, golds)
 
 
+HEADLINE = ("detection", "agreements", "parties", "signatories", "clauses", "date", "status", "location")
+
+
+def _headline(r: dict) -> float:
+    return r["f1"] if "f1" in r else (r["accuracy"] or 0.0)
+
+
 def pool(reports: list[dict]) -> dict:
     """The figures of several scorings of the same articles (repeated cross-validation with
     other fold splits) pooled: counts summed, rates recomputed; `spread` gives each headline
@@ -241,13 +248,6 @@ def pool(reports: list[dict]) -> dict:
     out["spread"] = {k: [min(_headline(rep[k]) for rep in reports), max(_headline(rep[k]) for rep in reports)]
                      for k in HEADLINE}
     return out
-
-
-HEADLINE = ("detection", "agreements", "parties", "signatories", "clauses", "date", "status", "location")
-
-
-def _headline(r: dict) -> float:
-    return r["f1"] if "f1" in r else (r["accuracy"] or 0.0)
 
 
 def format_report(rep: dict) -> str:

@@ -101,7 +101,6 @@ def _pos_at(doc: Document, lo: int, hi: int) -> dict[int, str]:
             for t in analyze(doc, sent)}
 
 
-
 def party_candidates(doc: Document, ev: Span) -> list[tuple[Span, dict[str, float]]]:
     """The organisations of the mention's clause, each with what the rules know of it as
     features: venue, place preposition, speaker's side, nationality in brackets, member or

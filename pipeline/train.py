@@ -228,13 +228,12 @@ def fit_all(examples: dict[str, dict[str, list[Example]]], ids: Iterable[str]) -
 
 def _annotated(annotations: Path | None, gold_dir: Path, shared: Path | None) -> tuple[dict[str, dict], list[RawArticle]]:
     """The stand-off signing annotations' golds and articles (none without a file); their
-    corpus is read under `shared`, by default the folder that holds the gold folder's parent
-    (../shared for ../shared/dev/gold)."""
+    corpus is read under `shared` (default: `annotations.shared_root` of the gold folder)."""
     if annotations is None:
         return {}, []
     from pipeline import annotations as annotations_x
 
-    return annotations_x.load(annotations, shared if shared is not None else Path(gold_dir).resolve().parent.parent)
+    return annotations_x.load(annotations, shared if shared is not None else annotations_x.shared_root(gold_dir))
 
 
 def train(gold_dir: Path, articles_dir: Path, out_dir: Path = models.MODEL_DIR,
@@ -290,13 +289,14 @@ def repeated_cross_validation(gold_dir: Path, articles_dir: Path, k: int = 5, re
     examples = collect(raws.values(), golds)
     ann_golds, ann_raws = _annotated(annotations, gold_dir, shared)
     annotated = collect((r for r in ann_raws if r.article_id not in golds), ann_golds)
+    everything = {**examples, **annotated}
     runs = []
     for seed in range(13, 13 + repeats):
         records = {}
         for part in folds(examples.keys(), k, seed):
             held = set(part)
             fitted: dict[str, models.LinearModel | None] = dict(
-                fit_all({**examples, **annotated}, [a for a in examples if a not in held] + list(annotated)))
+                fit_all(everything, [a for a in examples if a not in held] + list(annotated)))
             for name in disabled:
                 fitted[name] = None
             with models.use(fitted):
