@@ -24,10 +24,14 @@ _AND = regex.compile(r"(?<!\p{L})(?:và|cùng|với)(?!\p{L})")
 _WITH = regex.compile(r"(?<!\p{L})(?:với|và)\s")
 
 WINDOW = 6
-_CUE_WORDS = [(w, regex.compile(r"(?<!\p{L})" + regex.escape(w) + r"(?!\p{L})"))
-              for w in ("giữa", "với", "và", "cùng", "hai bên", "các bên", "đã", "vừa", "sẽ", "được", "lễ",
-                        "chứng kiến", "dự kiến", "từng", "trước đó", "cho biết", "theo")]
 REACH = 300
+
+
+@lru_cache(maxsize=1)
+def _cue_words() -> list[tuple[str, regex.Pattern[str]]]:
+    """The feature cue words of the events lexicon, each with its whole-word pattern."""
+    return [(w, regex.compile(r"(?<!\p{L})" + regex.escape(fold(w)) + r"(?!\p{L})"))
+            for w in load("events")["feature_cues"]]
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +116,7 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
         if left_hits and right_hits and _WITH.search(folded[trig[1]:right_hits[0]]):
             f[f"{kind}_before_with_{kind}_after"] = 1.0
     before, after = folded[s:trig[0]], folded[trig[1]:e]
-    for w, pat in _CUE_WORDS:
+    for w, pat in _cue_words():
         if pat.search(before):
             f[f"before:{w}"] = 1.0
         if pat.search(after):
