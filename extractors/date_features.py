@@ -77,8 +77,8 @@ def date_features(folded: str, d: DateMention, d_sent: int, sent_start: int, sen
 def no_date_features(folded: str, anchor_sent: int, anchor_start: int, trig: int,
                      candidates: list[dict[str, float]]) -> dict[str, float]:
     """Features of the candidate "no date at all" for a signing: the model scores it beside
-    the article's dates, and it wins when the signing is told as recent or as an aside far
-    from any date ("Ông cho biết NASDAQ vừa ký …")."""
+    the article's dates, and it wins when the signing is told as recent, as reported speech
+    or as an aside far from any date ("Ông cho biết NASDAQ vừa ký …")."""
     f = {"none": 1.0, f"none:sent={_rel(min(anchor_sent, 4))}": 1.0,
          f"none:n={min(len(candidates), 6)}": 1.0}
     if _RECENT.search(folded, anchor_start, trig):
@@ -87,6 +87,8 @@ def no_date_features(folded: str, anchor_sent: int, anchor_start: int, trig: int
         f["none:no_date_in_sentence"] = 1.0
     if not any("setting" in c for c in candidates):
         f["none:no_date_in_setting"] = 1.0
+    if dates_x.reports(folded, anchor_start, trig):  # "GE cho biết đã ký …": told, not dated
+        f["none:speech"] = 1.0
     if any(k.startswith("lead0") for c in candidates for k in c):
         f["none:dateline"] = 1.0
     return f

@@ -231,7 +231,12 @@ def year_near(doc, spans: list[tuple[int, int]]) -> int | None:
 
 def dates_a_report(folded: str, date_end: int, trigger_start: int) -> bool:
     """The date heads a reporting verb that comes before the signing trigger."""
-    return date_end < trigger_start and bool(_report_verbs().search(folded, date_end, trigger_start))
+    return date_end < trigger_start and reports(folded, date_end, trigger_start)
+
+
+def reports(folded: str, start: int, end: int) -> bool:
+    """A reporting verb ("cho biết", "thông báo" …) stands between two offsets."""
+    return bool(_report_verbs().search(folded, start, end))
 
 
 _DAY_RANGE = regex.compile(
