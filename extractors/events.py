@@ -366,11 +366,16 @@ def refers_to_setting_before(folded: str, sent_start: int) -> bool:
     return any(p.search(head) for p in _lex()["setting"])
 
 
-def told_at_time_before(folded: str, sent_start: int) -> bool:
-    """The sentence opens with "Cùng ngày", "Sau hội đàm", "Kết thúc hội đàm" …: it is told
-    at the time of an event told before it."""
+def time_reference(folded: str, sent_start: int) -> str | None:
+    """A sentence opening with "Cùng ngày", "Sau hội đàm", "Kết thúc hội đàm" … is told at the
+    time of an event told before it: the event it names ("hội đàm"; "" for "Cùng ngày", which
+    names none), or None when the sentence opens otherwise."""
     head = folded[sent_start:sent_start + 50]
-    return any(p.search(head) for p in _lex()["time_refs"])
+    for p in _lex()["time_refs"]:
+        m = p.search(head)
+        if m:
+            return (m.group("event") if "event" in p.groupindex else None) or ""
+    return None
 
 
 def not_a_party_here(folded: str, pos: int) -> bool:

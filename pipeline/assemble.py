@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 
 import regex
@@ -89,6 +90,11 @@ def _resolve(d, doc: Document) -> tuple[str | None, str]:
 _LIST_LEAD = regex.compile(r"[:;]|(?<!\p{L})gồm(?!\p{L})")
 
 
+@functools.lru_cache(maxsize=64)
+def _whole_word(words: str) -> regex.Pattern[str]:
+    return regex.compile(r"(?<!\p{L})" + regex.escape(words) + r"(?!\p{L})")
+
+
 def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int], int]]:
     """(sentence, trigger position) to read a signing's date and place from: its mentions'
     sentences, then the sentences they refer back to ("Tại đây, …", "Trong đó: …") and, for a
@@ -119,9 +125,19 @@ def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int]
 
     for ev in mentions:
         first = starts.index(ev.value.sentence[0]) if ev.value.sentence[0] in starts else -1
-        if first > 0 and events_x.told_at_time_before(doc.folded, sents[first].start):
-            # "Sau hội đàm, …": the latest sentence before it that prints a date sets its time
-            before = [d for d in dates_x.article_dates(doc) if d.start < sents[first].start]
+        event = events_x.time_reference(doc.folded, sents[first].start) if first > 0 else None
+        if event is not None:
+            # "Sau hội đàm, …": the latest sentence before it that prints a date sets its time;
+            # when an earlier sentence names that event ("… đã tiến hành hội đàm"), the latest
+            # date up to that sentence
+            upto = sents[first].start
+            if event:
+                pat = _whole_word(event)
+                for j in range(first - 1, -1, -1):
+                    if pat.search(doc.folded, sents[j].start, sents[j].end):
+                        upto = sents[j].end
+                        break
+            before = [d for d in dates_x.article_dates(doc) if d.start < upto]
             if before:
                 add(bisect.bisect_right(starts, before[-1].start) - 1)
         # follow "Trong đó:" → "Tại đây, …" back to the sentence that sets the scene; a

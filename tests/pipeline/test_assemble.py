@@ -192,3 +192,24 @@ def test_a_signing_told_at_the_time_of_the_talks_takes_the_talks_sentence_as_its
         (ev,) = [e for e in events_x.candidates(doc) if "ký kết" in doc.text[e.start:e.end]]
         sentences = [doc.text[s:e] for (s, e), _t in _settings(doc, [ev])]
         assert (lead in sentences) is expected, (opener, sentences)
+
+
+def test_a_time_reference_to_a_named_event_takes_the_date_of_the_sentence_that_told_that_event():
+    """"Sau hội đàm, …" after a later-dated aside: the setting is the latest date up to the
+    sentence that told of the talks ("sáng 5/6 … tiến hành hội đàm"), not the aside's date;
+    "Cùng ngày, …" names no event and keeps the latest dated sentence before it."""
+    from extractors import events as events_x
+    from pipeline.assemble import _settings
+    from pipeline.runner import prepare_document
+
+    talks = "Sáng 5/6, hai Bộ trưởng đã tiến hành hội đàm tại Havana."
+    aside = "Ngày 7/6, đoàn sẽ thăm một đơn vị quân đội."
+    assert events_x.time_reference("sau hội đàm, hai bên ký", 0) == "hội đàm"
+    assert events_x.time_reference("cùng ngày, hai bên ký", 0) == ""
+    assert events_x.time_reference("ngoài ra, hai bên ký", 0) is None
+    for opener, expected in (("Sau hội đàm, ", talks), ("Cùng ngày, ", aside)):
+        text = f"{talks} {aside} {opener}Bộ Quốc phòng hai nước đã ký kết thỏa thuận hợp tác.\n"
+        doc = prepare_document(RawArticle("t", text))
+        (ev,) = [e for e in events_x.candidates(doc) if "ký kết" in doc.text[e.start:e.end]]
+        sentences = [doc.text[s:e] for (s, e), _t in _settings(doc, [ev])]
+        assert sentences[1:] == [expected], (opener, sentences)
