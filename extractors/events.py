@@ -56,6 +56,7 @@ def _lex():
         "neg_before": [_c("(?:" + p + ")") for p in lex["negative_before"]],
         "single_signer_passive": [_c("(?:" + p + ")") for p in lex["single_signer_passive"]],
         "negation": [_c("(?:" + p + ")") for p in lex["negation_before"]],
+        "negation_around": [_c(p) for p in lex["negation_around"]],
         "historical": [_c("(?:" + p + ")") for p in lex["historical_before"]],
         "future": [_c("(?:" + p + ")") for p in lex["future_before"]],
         "neg_after": [_c(p) for p in lex["negative_after"]],
@@ -257,7 +258,8 @@ def candidates(doc: Document) -> list[Span]:
                     typ, prio, dspan = "emulation_pact", 85, (m.start(), m.end())
                 info = {
                     "tid": tid, "doc_type": typ, "doc_span": dspan, "ceremony": ceremony, "cue": cue,
-                    "negated": any(p.search(f[max(s, m.start() - 25):m.start()]) for p in lex["negation"]),
+                    "negated": any(p.search(f[max(s, m.start() - 25):m.start()]) for p in lex["negation"])
+                    or any(p.search(f, max(s, m.start() - 25), min(e, m.end() + 80)) for p in lex["negation_around"]),
                     "historical": any(p.search(f[max(s, m.start() - 60):m.start()]) for p in lex["historical"]),
                     "future": any(p.search(f[max(clause[0], m.start() - 40):m.start()]) for p in lex["future"]),
                     "anaphoric": anaphoric, "personal": personal, "passive": passive,
