@@ -125,6 +125,8 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
         f["money"] = 1.0
     if '"' in text[trig[1]:e] or "“" in text[trig[1]:e]:
         f["quote_after"] = 1.0
+    if info.get("personal_words"):
+        f[f"article_personal={bucket(info['personal_words'], (1, 3, 6))}"] = 1.0
     idx = info.get("sentence_index", 99)
     f[f"sent={bucket(idx, (0, 1, 3, 8))}"] = 1.0
     # a signing the headline tells of is the article's news; one told only further down, in an

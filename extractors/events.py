@@ -207,6 +207,16 @@ def _listed_documents(doc: Document, sentences: list, first_trigger: int) -> lis
 MAX_CANDIDATES = 400
 
 
+def _in_name(text: str, i: int) -> bool:
+    """The word at `i` is capitalised inside a sentence: part of a name."""
+    if not text[i].isupper():
+        return False
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j >= 0 and text[j] not in ".!?…:;\"“”'\n(-–•*"
+
+
 def candidates(doc: Document) -> list[Span]:
     """Every trigger that is a signing verb in form (not another word: đăng ký, thư ký, ký túc
     xá, ký quyết định …), with the rule evidence around it; over-generated on purpose — the
@@ -220,6 +230,10 @@ def candidates(doc: Document) -> list[Span]:
     pub_year = _pub_year(doc)
     title = fold(doc.title or "")
     title_sign = any(pat.search(title) for _tid, pat in lex["triggers"])
+    # how many player, artist or employment words the whole article holds, outside names
+    # ("Liên đoàn Lao động" is a party): a sports or entertainment story's contracts are
+    # personal even where their own sentence says so nowhere
+    personal_words = sum(1 for m in lex["personal"].finditer(f) if not _in_name(doc.text, m.start()))
     for k, sent in enumerate(sentences):
         s, e = sent.start, sent.end
         seen_end = -1
@@ -263,6 +277,7 @@ def candidates(doc: Document) -> list[Span]:
                     "historical": any(p.search(f[max(s, m.start() - 60):m.start()]) for p in lex["historical"]),
                     "future": any(p.search(f[max(clause[0], m.start() - 40):m.start()]) for p in lex["future"]),
                     "anaphoric": anaphoric, "personal": personal, "passive": passive,
+                    "personal_words": personal_words,
                     "witness": in_witness_context(f, s, m.start()),
                     "speech": bool(lex["speech"].search(f, max(s, m.start() - 60), m.start())),
                     "kinship": tid == "trig.ket_nghia" and bool(

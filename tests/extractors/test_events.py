@@ -79,9 +79,26 @@ def test_player_contract_is_suggested_as_personal_and_rejected():
     assert events.extract(doc) == []  # a player's contract is not an agreement between organisations
 
 
+def test_the_article_s_player_and_artist_words_are_counted_outside_names():
+    """A contract told without a player word in its own sentence, in a football story, carries
+    the story's count of such words (names such as "Liên đoàn Lao động" do not count)."""
+    from extractors.event_features import mention_features
+
+    doc = make_doc("Cầu thủ người Pháp được chờ đợi từ lâu. Mùa giải mới sắp bắt đầu. "
+                   "Sau khi kết thúc việc ký hợp đồng, Everton đã đăng tải một video.")
+    (cand,) = events.candidates(doc)
+    assert cand.value.extras["info"]["personal_words"] == 2
+    feats = mention_features(doc.text, doc.folded, cand.value.sentence, cand.value.trigger, cand.value.extras["info"])
+    assert feats["article_personal=3"] == 1.0
+    doc = make_doc("Liên đoàn Lao động tỉnh và Sở Y tế đã ký kết chương trình phối hợp.")
+    (cand,) = events.candidates(doc)
+    assert cand.value.extras["info"]["personal_words"] == 0
+
+
 @pytest.mark.parametrize("text", [
     "Công ty A không tiến hành ký hợp đồng với Công ty B như dự kiến.",
     "Bộ Quốc phòng từ chối ký thỏa thuận hợp tác với tập đoàn này.",
+    "Hiện Việt Nam và Tây Ban Nha chưa ký hiệp định hợp tác nào về lao động.",
 ])
 def test_negated_signing_is_not_signed(text):
     doc = make_doc(text)
