@@ -15,7 +15,7 @@ import regex
 
 from extractors import gazetteers
 from extractors.lexicons import load
-from pipeline.textnorm import fold
+from pipeline.textnorm import fold, whole_word
 
 _WORD = regex.compile(r"\p{L}+|\d+")
 _CAP = regex.compile(r"(?<![\p{L}\d])(?:\p{Lu}[\p{L}\d&.-]*|[A-Z0-9]{2,})")
@@ -30,8 +30,7 @@ REACH = 300
 @lru_cache(maxsize=1)
 def _cue_words() -> list[tuple[str, regex.Pattern[str]]]:
     """The feature cue words of the events lexicon, each with its whole-word pattern."""
-    return [(w, regex.compile(r"(?<!\p{L})" + regex.escape(fold(w)) + r"(?!\p{L})"))
-            for w in load("events")["feature_cues"]]
+    return [(w, whole_word(fold(w))) for w in load("events")["feature_cues"]]
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 import hashlib
 
 import regex
@@ -45,7 +44,7 @@ from pipeline.records import (
     Signatory,
     TextSpan,
 )
-from pipeline.textnorm import fold, name_key
+from pipeline.textnorm import fold, name_key, whole_word
 
 _QUOTED = regex.compile(r"[“\"]([^”\"\n]{4,200})[”\"]")
 
@@ -90,11 +89,6 @@ def _resolve(d, doc: Document) -> tuple[str | None, str]:
 _LIST_LEAD = regex.compile(r"[:;]|(?<!\p{L})gồm(?!\p{L})")
 
 
-@functools.lru_cache(maxsize=64)
-def _whole_word(words: str) -> regex.Pattern[str]:
-    return regex.compile(r"(?<!\p{L})" + regex.escape(words) + r"(?!\p{L})")
-
-
 def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int], int]]:
     """(sentence, trigger position) to read a signing's date and place from: its mentions'
     sentences, then the sentences they refer back to ("Tại đây, …", "Trong đó: …") and, for a
@@ -132,7 +126,7 @@ def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int]
             # date up to that sentence
             upto = sents[first].start
             if event:
-                pat = _whole_word(event)
+                pat = whole_word(event)
                 for j in range(first - 1, -1, -1):
                     if pat.search(doc.folded, sents[j].start, sents[j].end):
                         upto = sents[j].end

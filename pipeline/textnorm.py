@@ -93,6 +93,12 @@ def normalize_unicode(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=256)
+def whole_word(words: str) -> regex.Pattern[str]:
+    """`words` as a pattern matching only whole words (no letter on either side)."""
+    return regex.compile(r"(?<!\p{L})" + regex.escape(words) + r"(?!\p{L})")
+
+
 # Abbreviations expanded in canonical names and in comparison keys. Loaded from the
 # lexicon so that the list is kept once.
 @lru_cache(maxsize=1)
@@ -103,8 +109,7 @@ def _abbreviations() -> list[tuple[str, regex.Pattern[str], str]]:
     out = []
     for entry in load("abbreviations")["entries"]:
         for form in entry["forms"]:
-            pat = regex.compile(r"(?<!\p{L})" + regex.escape(form) + r"(?!\p{L})")
-            out.append((form, pat, entry["expansion"]))
+            out.append((form, whole_word(form), entry["expansion"]))
     out.sort(key=lambda p: -len(p[1].pattern))
     return out
 
