@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import regex
 
+from extractors.event_features import bucket
 from pipeline.document import Document, Span
 from pipeline.textnorm import fold
 
@@ -129,18 +130,65 @@ def _sentences_in_line(text: str, start: int) -> int:
 def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]],
                       parties: list[str] = ()) -> list[Span]:
     """Commitment sentences after offset `after` (signing sentences in `skip` are left out);
-    `parties`: the agreement's party names, whose commitments count as its terms."""
+    `parties`: the agreement's party names, whose commitments count as its terms. The rules'
+    choice among `prose_candidates`."""
+    return [sp for sp, feats in prose_candidates(doc, after, skip, parties) if feats.get("rule")]
+
+
+# a sentence told of the past, or of the future: background against terms
+_PAST = regex.compile(r"(?<!\p{L})(?:đã|vừa qua|trước đó|trước đây|năm ngoái|năm qua|từ năm|thời gian qua)(?!\p{L})")
+_FUTURE = regex.compile(r"(?<!\p{L})(?:sẽ|thời gian tới|sắp tới|năm tới|tiếp tục|trong tương lai)(?!\p{L})")
+_QUOTE = regex.compile(r"[“”\"«»]")
+_CAPTION = regex.compile(r"\((?:bên )?(?:phải|trái|giữa)\)|\(ảnh|ảnh:")
+_AMOUNT = regex.compile(r"\d|(?<!\p{L})(?:tỷ|triệu|usd|đồng|phần trăm)(?!\p{L})")
+_TOKENS = regex.compile(r"[\p{L}\d]+")
+
+
+def _sentence_features(doc: Document, s: int, e: int, base: dict[str, float], names: list[str]) -> dict[str, float]:
+    """What a sentence's words say of it, shared by its ';'-parts."""
+    f = dict(base)
+    folded = doc.folded[s:e]
+    toks = _TOKENS.findall(folded)
+    if toks:
+        f["w0=" + toks[0]] = 1.0
+        f["w01=" + " ".join(toks[:2])] = 1.0
+    for t in set(toks):  # the sentence's words (folded syllables): what it is about
+        f["bw=" + t] = 0.5
+    f["len=" + bucket(len(toks), (8, 20, 40))] = 1.0
+    for name, pat in (("past", _PAST), ("future", _FUTURE), ("quote", _QUOTE), ("caption", _CAPTION), ("amount", _AMOUNT)):
+        if pat.search(folded):
+            f[name] = 1.0
+    if names and any(n in folded for n in names):
+        f["party_named"] = 1.0
+    return f
+
+
+def _parts(doc: Document, s: int, e: int, feats: dict[str, float]) -> list[tuple[Span, dict[str, float]]]:
+    return [(sp, {**feats, "part": 1.0} if i else feats) for i, sp in enumerate(_split_semicolons(doc, s, e))]
+
+
+def prose_candidates(doc: Document, after: int, skip: set[tuple[int, int]],
+                     parties: list[str] = ()) -> list[tuple[Span, dict[str, float]]]:
+    """Every sentence (or ';'-part) after offset `after` as a candidate clause, with its
+    features: the rules' cues and their choice (`rule`: opener, commitment verbs, a party
+    committing, a run of terms in a paragraph, remarks and speech), its distance from the
+    signing, its first words, past or future tense, quotes and captions."""
     names = sorted({fold(p) for p in parties if len(p) >= 3}, key=len, reverse=True)
     sents = [s for s in doc.layer("sentences") if s.start >= after]
-    out: list[Span] = []
+    out: list[tuple[Span, dict[str, float]]] = []
     para_open = None
     prev_line = None
     prev_clause = False
-    for sent in sents:
+    paras = -1
+    for k, sent in enumerate(sents):
         line_start = doc.text.rfind("\n", 0, sent.start) + 1
         text = doc.text[sent.start:sent.end]
         new_para = line_start != prev_line
         prev_line = line_start
+        paras += new_para
+        base = {"dist=" + bucket(k, (0, 1, 2, 4, 8)): 1.0, "para=" + bucket(paras, (0, 1, 2)): 1.0}
+        if new_para:
+            base["new_para"] = 1.0
         if _ITEM_LINE.match(doc.text[line_start:sent.end]):
             para_open = False
             continue
@@ -150,20 +198,28 @@ def prose_commitments(doc: Document, after: int, skip: set[tuple[int, int]],
         signing = (sent.start, sent.end) in skip or bool(_ANTI.search(text))
         if signing and not opener:
             if tail:
-                out.extend(_split_semicolons(doc, sent.start + tail.start(1), sent.end))
+                ts = sent.start + tail.start(1)
+                out.extend(_parts(doc, ts, sent.end, _sentence_features(doc, ts, sent.end, {**base, "tail": 1.0, "rule": 1.0}, names)))
             prev_clause = bool(tail)
             para_open = False  # a remark or another signing ends a run of terms
             continue
-        is_cue = opener or bool(_CUE.search(text)) or (bool(names) and _party_commits(doc.folded, sent.start, sent.end, names))
+        cue = bool(_CUE.search(text))
+        party = bool(names) and _party_commits(doc.folded, sent.start, sent.end, names)
+        is_cue = opener or cue or party
         # "Đồng thời, …" / "Ngoài ra, …" right after a term adds another term
-        follows = prev_clause and bool(_CONTINUES.match(text)) and not _ANTI.search(text)
+        anti = bool(_ANTI.search(text))
+        follows = prev_clause and bool(_CONTINUES.match(text)) and not anti
         prev_clause = False
         if new_para:
             para_open = (is_cue or follows) and sent.start == line_start and _sentences_in_line(doc.text, line_start) <= 8
         if opener:
             para_open = True
-        if is_cue or follows or (para_open and not _ANTI.search(text)):
-            out.extend(_split_semicolons(doc, sent.start, sent.end))
+        chosen = is_cue or follows or (para_open and not anti)
+        flags = {"opener": opener, "cue": cue, "party": party, "follows": follows, "para_open": bool(para_open),
+                 "rule": chosen}
+        feats = {**base, **{name: 1.0 for name, on in flags.items() if on}}
+        out.extend(_parts(doc, sent.start, sent.end, _sentence_features(doc, sent.start, sent.end, feats, names)))
+        if chosen:
             prev_clause = True
         elif para_open:
             para_open = False  # a remark ends the run of terms

@@ -484,6 +484,21 @@ def _to_party(sp: Span) -> Party:
                  source=sp.source, confidence=round(org.confidence, 3))
 
 
+# a prose candidate scoring below this is not a clause (tuned by 5-fold CV)
+CLAUSE_THRESHOLD = 0.3
+
+
+def prose_clauses(doc: Document, after: int, hi: int, skip: set[tuple[int, int]], parties: list[str]) -> list[Span]:
+    """The prose terms of a signing whose first mention's sentence starts at `after` (its
+    group's text ending at `hi`): the trained clause model's choice among the sentences (or
+    ';'-parts) there, the rules' without a model."""
+    model = models.get("clauses")
+    cands = [(sp, fs) for sp, fs in clauses_x.prose_candidates(doc, after, skip, parties) if sp.start < hi]
+    if model is None:
+        return [sp for sp, fs in cands if fs.get("rule")]
+    return [sp for sp, fs in cands if model.scores(fs)["yes"] >= CLAUSE_THRESHOLD]
+
+
 def assemble(doc: Document) -> list[Agreement]:
     events = [e for e in doc.layer("events") if not (e.value.personal and e.value.doc_type in ("contract", None))]
     groups = group_mentions(doc, events)
@@ -531,8 +546,8 @@ def assemble(doc: Document) -> list[Agreement]:
         cls = [c for c, lead in list_items if (lo <= lead < hi or (lead < lo and c.start > lo and gi == 0))
                and not any(c.start <= a.start < c.end for a, _b in rel_pairs)]  # a pairing, not a content item
         if not cls or len(groups) == 1:
-            prose = clauses_x.prose_commitments(doc, first.value.sentence[0], signing_sentences - {first.value.sentence},
-                                                [p.value.name for p in parties])
+            prose = prose_clauses(doc, first.value.sentence[0], hi, signing_sentences - {first.value.sentence},
+                                  [p.value.name for p in parties])
             item_starts = {c.start for c in cls}
             cls += [c for c in prose if lo <= c.start < hi and c.start not in item_starts and all(not (x.start <= c.start < x.end) for x in cls)
                     and not any(c.start <= x < c.end for x in listed)]

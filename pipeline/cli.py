@@ -502,7 +502,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--articles", required=True)
     p.add_argument("--json", help="write the figures to this file")
     p.add_argument("--disable", help="comma-separated components to leave out (ablation): people.matcher, "
-                                     "mentions.model, parties.model, dates.model, locations.model, signers.model")
+                                     "mentions.model, parties.model, dates.model, locations.model, signers.model, "
+                                     "clauses.model")
     p.add_argument("--enable", help="comma-separated optional components to add: parties.ner (underthesea's CRF "
                                     "NER, off by default)")
     p.add_argument("--cv", type=int, default=0, metavar="K",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+from extractors import clauses as clauses_x
 from extractors import events as events_x
 from extractors.parties import extract_orgs
 from extractors.people import extract_people
@@ -180,6 +181,33 @@ def signer_examples(doc: Document, gold: dict) -> list[Example]:
     return out
 
 
+def clause_examples(doc: Document, gold: dict) -> list[Example]:
+    """The prose clause candidates after each signed gold agreement's evidence sentence, up
+    to the next gold agreement's evidence: `yes` when a candidate is one of that agreement's
+    gold clauses by the scorer's rule (word F1 ≥ 0.6). The signing sentences the rules skip
+    are those of the mentions the rules accept; the parties, the gold ones."""
+    spans = sorted(_evidence_spans(doc.text, gold), key=lambda x: x[0])
+    sents = doc.layer("sentences")
+    cands = events_x.candidates(doc)
+    signing = {ev.value.sentence for ev in cands if events_x.rule_accepts(ev.value) and not ev.value.anaphoric}
+    out = []
+    for a0, _a1, a in spans:
+        if a["status"] != "signed" or a.get("optional"):
+            continue
+        anchor = next((x for x in sents if x.start <= a0 < x.end), None)
+        if anchor is None:
+            continue
+        hi = min((b0 for b0, _b1, b in spans if b0 > anchor.end), default=len(doc.text))
+        names = [n for p in a.get("parties") or [] for n in [p["name"], *p.get("aliases", [])]]
+        golds = a.get("clauses") or []
+        for sp, feats in clauses_x.prose_candidates(doc, anchor.start, signing - {(anchor.start, anchor.end)}, names):
+            if sp.start >= hi:
+                break
+            yes = any(word_f1(doc.text[sp.start:sp.end], g) >= 0.6 for g in golds)
+            out.append((feats, "yes" if yes else "no"))
+    return out
+
+
 @dataclass(frozen=True)
 class Trainer:
     name: str
@@ -196,6 +224,7 @@ TRAINERS: tuple[Trainer, ...] = (
     Trainer("parties", party_examples, c=0.5, class_weight=None),
     Trainer("locations", location_examples, c=0.5, class_weight=None),
     Trainer("signers", signer_examples, c=SIGNERS_C, class_weight=None),
+    Trainer("clauses", clause_examples, c=1.0, class_weight=None),
 )
 
 
