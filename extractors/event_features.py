@@ -93,6 +93,9 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
         f[f"R:{w}"] = 1.0
         if i < 2:
             f[f"R{i + 1}:{w}"] = 1.0
+    # the words of the sentence within reach: what it is about (a transfer, a trial, a ceremony)
+    for w in set(_WORD.findall(folded, s, e)):
+        f[f"S:{w}"] = 0.5
     if len(left) >= 2:
         f[f"LB:{left[-2]}_{left[-1]}"] = 1.0
     if len(right) >= 2:

@@ -95,6 +95,20 @@ def test_the_article_s_player_and_artist_words_are_counted_outside_names():
     assert cand.value.extras["info"]["personal_words"] == 0
 
 
+def test_the_mention_reads_its_sentence_s_words_within_reach():
+    """Every word of the sentence within REACH characters of the trigger is a feature (what
+    the sentence is about: a transfer, a ceremony), those beyond it and in other sentences
+    are not."""
+    from extractors.event_features import REACH, mention_features
+
+    far = "rất " * (REACH // 4)
+    doc = make_doc(f"Trận đấu hôm qua rất hay. Sau mùa giải chuyển nhượng {far}sôi động, CLB Everton đã ký hợp đồng với Rooney.")
+    (cand,) = events.candidates(doc)
+    feats = mention_features(doc.text, doc.folded, cand.value.sentence, cand.value.trigger, cand.value.extras["info"])
+    assert feats["S:sôi"] == feats["S:everton"] == feats["S:rooney"] == 0.5
+    assert "S:chuyển" not in feats and "S:trận" not in feats
+
+
 @pytest.mark.parametrize("text", [
     "Công ty A không tiến hành ký hợp đồng với Công ty B như dự kiến.",
     "Bộ Quốc phòng từ chối ký thỏa thuận hợp tác với tập đoàn này.",
