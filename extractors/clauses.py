@@ -168,13 +168,15 @@ def _parts(doc: Document, s: int, e: int, feats: dict[str, float]) -> list[tuple
 
 
 def prose_candidates(doc: Document, after: int, skip: set[tuple[int, int]],
-                     parties: list[str] = ()) -> list[tuple[Span, dict[str, float]]]:
+                     parties: list[str] = (), until: int | None = None) -> list[tuple[Span, dict[str, float]]]:
     """Every sentence (or ';'-part) after offset `after` as a candidate clause, with its
     features: the rules' cues and their choice (`rule`: opener, commitment verbs, a party
     committing, a run of terms in a paragraph, remarks and speech), its distance from the
-    signing, its first words, past or future tense, quotes and captions."""
+    signing, its first words, past or future tense, quotes and captions; up to the sentence
+    that starts at `until` (the next signing's)."""
     names = sorted({fold(p) for p in parties if len(p) >= 3}, key=len, reverse=True)
-    sents = [s for s in doc.layer("sentences") if s.start >= after]
+    end = len(doc.text) if until is None else until
+    sents = [s for s in doc.layer("sentences") if after <= s.start < end]
     out: list[tuple[Span, dict[str, float]]] = []
     para_open = None
     prev_line = None

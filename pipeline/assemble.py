@@ -493,7 +493,7 @@ def prose_clauses(doc: Document, after: int, hi: int, skip: set[tuple[int, int]]
     group's text ending at `hi`): the trained clause model's choice among the sentences (or
     ';'-parts) there, the rules' without a model."""
     model = models.get("clauses")
-    cands = [(sp, fs) for sp, fs in clauses_x.prose_candidates(doc, after, skip, parties) if sp.start < hi]
+    cands = [(sp, fs) for sp, fs in clauses_x.prose_candidates(doc, after, skip, parties, until=hi) if sp.start < hi]
     if model is None:
         return [sp for sp, fs in cands if fs.get("rule")]
     return [sp for sp, fs in cands if model.scores(fs)["yes"] >= CLAUSE_THRESHOLD]

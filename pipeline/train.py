@@ -200,8 +200,8 @@ def clause_examples(doc: Document, gold: dict) -> list[Example]:
         hi = min((b0 for b0, _b1, b in spans if b0 > anchor.end), default=len(doc.text))
         names = [n for p in a.get("parties") or [] for n in [p["name"], *p.get("aliases", [])]]
         golds = a.get("clauses") or []
-        for sp, feats in clauses_x.prose_candidates(doc, anchor.start, signing - {(anchor.start, anchor.end)}, names):
-            if sp.start >= hi:
+        for sp, feats in clauses_x.prose_candidates(doc, anchor.start, signing - {(anchor.start, anchor.end)}, names, until=hi):
+            if sp.start >= hi:  # a ';'-part of the sentence the next evidence starts in
                 break
             yes = any(word_f1(doc.text[sp.start:sp.end], g) >= 0.6 for g in golds)
             out.append((feats, "yes" if yes else "no"))
