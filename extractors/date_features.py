@@ -71,6 +71,9 @@ def date_features(folded: str, d: DateMention, d_sent: int, sent_start: int, sen
         f[f"L{i + 1}:{w}"] = 1.0
     for i, w in enumerate(right):
         f[f"R{i + 1}:{w}"] = 1.0
+    # the words of its sentence around it: what the date dates (talks, a report, a signing)
+    for w in set(_WORD.findall(folded, max(sent_start, d.start - 150), min(sent_end, d.end + 150))):
+        f[f"S:{w}"] = 0.3
     return f
 
 

@@ -78,3 +78,18 @@ def test_year_printed_elsewhere_for_the_same_day():
     assert (year_in_text(visit, 5, 6), year_in_text(visit, 9, 6), year_in_text(visit, 30, 6)) == (2017, None, 2017)
     # two different years for the day: undecided
     assert year_in_text(fold("ngày 1/3/2016 và ngày 1/3/2017"), 1, 3) is None
+
+
+def test_a_date_reads_the_words_of_its_sentence_around_it():
+    """What the date's sentence is about near the date (talks, a report, a signing) is a
+    feature of the date; words of another sentence, or far along its own, are not."""
+    from extractors.date_features import date_features
+
+    far = "rất " * 50
+    text = f"Trước đó, đoàn đã thăm nhà máy. Sáng 5/6, hai bên tiến hành hội đàm {far}tại thủ đô."
+    folded = fold(text)
+    (d,) = extract_dates(folded)
+    s = text.index("Sáng")
+    f = date_features(folded, d, 1, s, len(text), 1, s, s + 40, False, True, 1)
+    assert f["S:hội"] == f["S:đàm"] == f["S:sáng"] == 0.3
+    assert "S:thăm" not in f and "S:thủ" not in f
