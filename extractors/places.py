@@ -103,8 +103,9 @@ _FWORD = regex.compile(r"\p{L}+|\d+")
 
 
 def location_features(doc: Document, sp: Span, k: int, anchor_k: int, trig: int, first: bool) -> dict[str, float]:
-    """Features of a place phrase as the venue of a signing whose first mention is in
-    sentence `anchor_k` at `trig`: its place in the article, its form, the words around it."""
+    """Features of a place phrase in sentence `k` (an index into the document's sentences) as
+    the venue of a signing whose first mention is in sentence `anchor_k` at `trig`: its place
+    in the article, its form, the words around it and in its sentence."""
     f = doc.folded
     rel = k - anchor_k
     feats = {"bias": 1.0, f"rel={rel if -2 <= rel <= 2 else ('<-2' if rel < 0 else '>2')}": 1.0}
@@ -124,4 +125,8 @@ def location_features(doc: Document, sp: Span, k: int, anchor_k: int, trig: int,
         feats[f"L{i + 1}:{w}"] = 1.0
     for i, w in enumerate(_FWORD.findall(f, sp.end, min(len(f), sp.end + 25))[:2]):
         feats[f"R{i + 1}:{w}"] = 1.0
+    # the words of its sentence around it: what happened there (a signing, a visit, a fair)
+    sent = doc.layer("sentences")[k]
+    for w in set(_FWORD.findall(f, max(sent.start, sp.start - 150), min(sent.end, sp.end + 150))):
+        feats[f"S:{w}"] = 0.3
     return feats
