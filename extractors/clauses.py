@@ -197,7 +197,8 @@ def prose_candidates(doc: Document, after: int, skip: set[tuple[int, int]],
         opener = bool(_OPENER.match(text))  # "Theo thỏa thuận được ký kết, …" opens a run of terms
         # a signing sentence may carry the terms itself: "…, theo đó …" / "… các nội dung như: A; B"
         tail = _THEO_DO.search(text) or _TERMS_AFTER.search(text)
-        signing = (sent.start, sent.end) in skip or bool(_ANTI.search(text))
+        anti = bool(_ANTI.search(text))
+        signing = (sent.start, sent.end) in skip or anti
         if signing and not opener:
             if tail:
                 ts = sent.start + tail.start(1)
@@ -209,7 +210,6 @@ def prose_candidates(doc: Document, after: int, skip: set[tuple[int, int]],
         party = bool(names) and _party_commits(doc.folded, sent.start, sent.end, names)
         is_cue = opener or cue or party
         # "Đồng thời, …" / "Ngoài ra, …" right after a term adds another term
-        anti = bool(_ANTI.search(text))
         follows = prev_clause and bool(_CONTINUES.match(text)) and not anti
         prev_clause = False
         if new_para:

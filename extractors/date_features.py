@@ -12,6 +12,7 @@ import regex
 
 from extractors import dates as dates_x
 from extractors.dates import DateMention
+from extractors.event_features import add_words
 
 _WORD = regex.compile(r"\p{L}+|\d+")
 
@@ -72,8 +73,7 @@ def date_features(folded: str, d: DateMention, d_sent: int, sent_start: int, sen
     for i, w in enumerate(right):
         f[f"R{i + 1}:{w}"] = 1.0
     # the words of its sentence around it: what the date dates (talks, a report, a signing)
-    for w in set(_WORD.findall(folded, max(sent_start, d.start - 150), min(sent_end, d.end + 150))):
-        f[f"S:{w}"] = 0.3
+    add_words(f, folded, max(sent_start, d.start - 150), min(sent_end, d.end + 150), "S:", 0.3)
     return f
 
 

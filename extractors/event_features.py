@@ -57,6 +57,13 @@ def bucket(n: int, cuts=(0, 1, 2, 4)) -> str:
     return f">{cuts[-1]}"
 
 
+def add_words(f: dict[str, float], folded: str, s: int, e: int, prefix: str, weight: float) -> None:
+    """Each word (letters or digits) of `folded[s:e]` once, as a feature `prefix + word` at
+    `weight`: what a stretch of text is about, for the candidate it surrounds."""
+    for w in set(_WORD.findall(folded, s, e)):
+        f[prefix + w] = weight
+
+
 def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[int, int],
                      info: dict) -> dict[str, float]:
     """`info`: the rule evidence the suggester gathered (tid, doc_type, doc_span, ceremony,
@@ -94,8 +101,7 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
         if i < 2:
             f[f"R{i + 1}:{w}"] = 1.0
     # the words of the sentence within reach: what it is about (a transfer, a trial, a ceremony)
-    for w in set(_WORD.findall(folded, s, e)):
-        f[f"S:{w}"] = 0.5
+    add_words(f, folded, s, e, "S:", 0.5)
     if len(left) >= 2:
         f[f"LB:{left[-2]}_{left[-1]}"] = 1.0
     if len(right) >= 2:

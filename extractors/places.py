@@ -5,6 +5,7 @@ from functools import lru_cache
 
 import regex
 
+from extractors.event_features import add_words
 from extractors.lexicons import load
 from extractors.parties import is_place_name
 from pipeline.document import Document, Span
@@ -127,6 +128,5 @@ def location_features(doc: Document, sp: Span, k: int, anchor_k: int, trig: int,
         feats[f"R{i + 1}:{w}"] = 1.0
     # the words of its sentence around it: what happened there (a signing, a visit, a fair)
     sent = doc.layer("sentences")[k]
-    for w in set(_FWORD.findall(f, max(sent.start, sp.start - 150), min(sent.end, sp.end + 150))):
-        feats[f"S:{w}"] = 0.3
+    add_words(feats, f, max(sent.start, sp.start - 150), min(sent.end, sp.end + 150), "S:", 0.3)
     return feats
