@@ -323,3 +323,57 @@ def parse_printed_datetime(line: str) -> tuple[str, tuple[int, int]] | None:
     if len(rest.split()) > 5:
         return None  # a sentence that happens to contain a time, not a dateline
     return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}", (m.start(), m.end())
+
+
+def news_day(doc) -> DateMention | None:
+    """The day the article is news on, for judging a signing's date against it: the
+    publication day when known, else the first day-and-month date of its first two
+    sentences (news opens with its day: "Ngày 5/7, tại Hà Nội, …"). Found once per article."""
+    if "_news_day" not in doc.meta:
+        day = None
+        pub = (doc.published_at or "")[:10]
+        try:
+            d = dt.date.fromisoformat(pub)
+            day = DateMention(-1, -1, d.day, d.month, d.year, None, source="published_at")
+        except ValueError:
+            sentences = doc.layer("sentences")
+            lead_end = sentences[min(1, len(sentences) - 1)].end if sentences else min(len(doc.folded), 400)
+            day = next((m for m in article_dates(doc) if m.start < lead_end and m.day and m.month), None)
+        doc.meta["_news_day"] = day
+    return doc.meta["_news_day"]
+
+
+def when_against_news(doc, clause: tuple[int, int], trigger: tuple[int, int], present: int | None) -> str:
+    """How the date nearest a signing trigger in its clause (the nearest before it, else after
+    it) stands against the article's news day: "today" (that day, or a relative day of the
+    last two: "sáng nay", "hôm qua"), "recent" (up to a month before), "past" (longer
+    before, or an earlier year than the article's present), "later", "dated" (a date that
+    cannot be compared) or "none" (no date in the clause)."""
+    near = [m for m in article_dates(doc) if clause[0] <= m.start < clause[1] and (m.day or m.month or m.relative is not None)]
+    if not near:
+        return "none"
+    before = [m for m in near if m.end <= trigger[0]]
+    m = before[-1] if before else near[0]
+    if m.relative is not None:
+        return "today" if m.relative >= -2 else "past"
+    if m.year and present and m.year < present:
+        return "past"
+    news = news_day(doc)
+    if news is None or news.month is None:
+        return "dated"
+    if not m.day:  # a month: the news day's month, or before it
+        if m.year and news.year and m.year != news.year:
+            return "past" if m.year < news.year else "later"
+        return "today" if m.month == news.month else ("past" if m.month < news.month else "later")
+    year = news.year or 2000
+    try:
+        delta = (dt.date(year, news.month, news.day) - dt.date(m.year or year, m.month, m.day)).days
+    except ValueError:
+        return "dated"
+    if not m.year and delta < -300:  # "28/12" in an article of 3 January: last year
+        delta += 365
+    if -2 <= delta <= 2:
+        return "today"
+    if delta < 0:
+        return "later"
+    return "recent" if delta <= 31 else "past"

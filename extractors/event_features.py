@@ -147,6 +147,10 @@ def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[
     f[f"rank={rank}:title_sign={bool(info.get('title_sign'))}"] = 1.0
     n_words = len(_WORD.findall(folded, s, e))
     f[f"len={bucket(n_words, (6, 12, 25, 50))}"] = 1.0
+    # the date nearest the trigger against the article's news day: a signing dated that day is
+    # its news, one dated months before is background
+    if "when" in info:
+        f[f"when={info['when']}"] = 1.0
     pub = info.get("pub_year")
     years = [y for at, y in info.get("years", ()) if s <= at < e]
     if years and pub:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import regex
 
-from extractors.dates import present_year, year_mentions
+from extractors.dates import present_year, when_against_news, year_mentions
 from extractors.event_features import mention_features
 from extractors.lexicons import load
 from pipeline import models
@@ -194,6 +194,7 @@ def _listed_documents(doc: Document, sentences: list, first_trigger: int) -> lis
             lead = f[max(0, a - 3):a]
             info = {"tid": "trig.listed", "doc_type": typ, "doc_span": span, "listed": True, "cue": "signed",
                     "sentence_index": k, "pub_year": _pub_year(doc), "years": year_mentions(doc), "clause": (a, b),
+                    "when": when_against_news(doc, (a, b), span, _pub_year(doc)),
                     "lead_colon": ":" in lead or bool(_COLON_END.search(f, max(0, a - 400), a)),
                     "in_sentence_list": a > sent.start}
             mention = EventMention(span, (sent.start, sent.end), (a, b), typ, prio, span, "signed", False, False,
@@ -283,6 +284,7 @@ def candidates(doc: Document) -> list[Span]:
                     "kinship": tid == "trig.ket_nghia" and bool(
                         _KIN_BEFORE.search(f[max(s, m.start() - 10):m.start()])),
                     "sentence_index": k, "pub_year": pub_year, "years": year_mentions(doc), "clause": clause,
+                    "when": when_against_news(doc, clause, (m.start(), m.end()), pub_year),
                     "title_sign": title_sign, "title_doc": bool(dspan) and f[dspan[0]:dspan[1]] in title,
                 }
                 mention = EventMention((m.start(), m.end()), (s, e), clause, typ, prio, dspan, cue,

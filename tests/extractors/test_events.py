@@ -142,3 +142,27 @@ def test_announced_or_wanted_signing_is_planned_whatever_the_model_says(text):
     assert any(c.value.extras["info"]["future"] for c in events.candidates(doc))
     kept = events.extract(doc)
     assert kept and all(ev.value.cue == "planned" for ev in kept)
+
+
+@pytest.mark.parametrize("text,published,when", [
+    # the lead's day is the news day; a signing dated that day is its news
+    ("Ngày 5/7, hai tỉnh tổ chức hội nghị. Cùng ngày 5/7, chính quyền Libya đã ký thỏa thuận với Italy.", None, "today"),
+    ("Ngày 5/7, hai tỉnh tổ chức hội nghị. Ngày 20/6, Công ty A đã ký hợp đồng với Công ty B.", None, "recent"),
+    ("Ngày 5/7, hai tỉnh tổ chức hội nghị. Tháng 9/2016, VEC và VINCI đã ký biên bản ghi nhớ.", "2017-07-05", "past"),
+    ("Ngày 5/7, hai tỉnh tổ chức hội nghị. Ngày 2/3, Công ty A đã ký hợp đồng với Công ty B.", None, "past"),
+    ("Hai tỉnh tổ chức hội nghị. Sáng nay, Công ty A đã ký hợp đồng với Công ty B.", None, "today"),
+    # no news day (no date in the first two sentences) to compare with: dated, not comparable
+    ("Hai tỉnh tổ chức hội nghị. Nhiều doanh nghiệp tham dự. Ngày 2/3, Công ty A đã ký hợp đồng với Công ty B.", None, "dated"),
+    # the publication day is the news day; a day after it is later
+    ("Hai tỉnh tổ chức hội nghị. Ngày 9/7, Công ty A sẽ ký hợp đồng với Công ty B.", "2017-07-05", "later"),
+    ("Công ty A đã ký hợp đồng với Công ty B.", "2017-07-05", "none"),
+])
+def test_a_mention_knows_its_date_against_the_news_day(text, published, when):
+    from extractors.event_features import mention_features
+
+    doc = make_doc(text, published_at=published)
+    cand = [c for c in events.candidates(doc) if doc.text[c.start:c.end].startswith("ký")][-1]
+    assert cand.value.extras["info"]["when"] == when
+    feats = mention_features(doc.text, doc.folded, cand.value.sentence, cand.value.trigger, cand.value.extras["info"])
+    assert feats[f"when={when}"] == 1.0
+    assert not [k for k in feats if k.startswith("when=") and k != f"when={when}"]
