@@ -379,21 +379,40 @@ def extract(doc: Document) -> list[Span]:
     return decide(doc, candidates(doc))
 
 
-def refers_to_setting_before(folded: str, sent_start: int) -> bool:
+# how far into a sentence a glued-on opening is looked for
+OPENING_REACH = 200
+
+
+def openings(text: str | None, sent_start: int, before: int | None = None) -> list[int]:
+    """Where a sentence may open: its start, and (given the text) every capitalised word
+    within OPENING_REACH characters that follows a space — a photo credit or a heading
+    printed without a full stop runs into the sentence after it ("Ảnh: Reuters Kết thúc hội
+    đàm, …"), and a sentence opener such as "Kết thúc", "Sau", "Tại" is written in lower
+    case inside a sentence."""
+    out = [sent_start]
+    if text is None:
+        return out
+    end = min(len(text), sent_start + OPENING_REACH, before if before is not None else len(text))
+    out += [i for i in range(sent_start + 1, end) if text[i].isupper() and text[i - 1] == " "]
+    return out
+
+
+def refers_to_setting_before(folded: str, sent_start: int, text: str | None = None,
+                             before: int | None = None) -> bool:
     """The sentence opens with "Tại đây", "Trong đó:", "Sau đó" …: its setting is the previous sentence's."""
-    head = folded[sent_start:sent_start + 40]
-    return any(p.search(head) for p in _lex()["setting"])
+    return any(p.search(folded[at:at + 40]) for at in openings(text, sent_start, before) for p in _lex()["setting"])
 
 
-def time_reference(folded: str, sent_start: int) -> str | None:
+def time_reference(folded: str, sent_start: int, text: str | None = None, before: int | None = None) -> str | None:
     """A sentence opening with "Cùng ngày", "Sau hội đàm", "Kết thúc hội đàm" … is told at the
     time of an event told before it: the event it names ("hội đàm"; "" for "Cùng ngày", which
     names none), or None when the sentence opens otherwise."""
-    head = folded[sent_start:sent_start + 50]
-    for p in _lex()["time_refs"]:
-        m = p.search(head)
-        if m:
-            return (m.group("event") if "event" in p.groupindex else None) or ""
+    for at in openings(text, sent_start, before):
+        head = folded[at:at + 50]
+        for p in _lex()["time_refs"]:
+            m = p.search(head)
+            if m:
+                return (m.group("event") if "event" in p.groupindex else None) or ""
     return None
 
 

@@ -119,7 +119,7 @@ def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int]
 
     for ev in mentions:
         first = starts.index(ev.value.sentence[0]) if ev.value.sentence[0] in starts else -1
-        event = events_x.time_reference(doc.folded, sents[first].start) if first > 0 else None
+        event = events_x.time_reference(doc.folded, sents[first].start, doc.text, ev.start) if first > 0 else None
         if event is not None:
             # "Sau hội đàm, …": the latest sentence before it that prints a date sets its time;
             # when an earlier sentence names that event ("… đã tiến hành hội đàm"), the latest
@@ -137,7 +137,7 @@ def _settings(doc: Document, mentions: list[Span]) -> list[tuple[tuple[int, int]
         # follow "Trong đó:" → "Tại đây, …" back to the sentence that sets the scene; a
         # caption in between is skipped (up to three sentences back)
         k = first
-        while k > 0 and events_x.refers_to_setting_before(doc.folded, sents[k].start):
+        while k > 0 and events_x.refers_to_setting_before(doc.folded, sents[k].start, doc.text, ev.start if k == first else None):
             k -= 1
         if k == first:
             continue

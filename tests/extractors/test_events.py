@@ -166,3 +166,20 @@ def test_a_mention_knows_its_date_against_the_news_day(text, published, when):
     feats = mention_features(doc.text, doc.folded, cand.value.sentence, cand.value.trigger, cand.value.extras["info"])
     assert feats[f"when={when}"] == 1.0
     assert not [k for k in feats if k.startswith("when=") and k != f"when={when}"]
+
+
+def test_a_time_reference_glued_to_a_photo_credit_still_opens_its_sentence():
+    """"Ảnh: Reuters Kết thúc hội đàm, …": a credit printed without a full stop runs into the
+    sentence after it; the capitalised opener inside the sentence still sets its time. A
+    lower-case "sau hội đàm" inside a sentence opens nothing."""
+    text = ("Sáng 11/5, hai nhà lãnh đạo hội đàm tại Bắc Kinh. Ảnh: Reuters Kết thúc hội đàm, hai nhà lãnh đạo "
+            "chứng kiến lễ ký kết Bản ghi nhớ. Hai bên đánh giá cao kết quả sau hội đàm và ký kết thỏa thuận mới.")
+    doc = make_doc(text)
+    sents = doc.layer("sentences")
+    assert doc.text[sents[1].start:].startswith("Ảnh: Reuters Kết thúc")
+    trig = text.index("ký kết Bản")
+    assert events.time_reference(doc.folded, sents[1].start, doc.text, trig) == "hội đàm"
+    assert events.time_reference(doc.folded, sents[1].start) is None  # the sentence's own start only
+    assert events.time_reference(doc.folded, sents[2].start, doc.text, text.index("ký kết thỏa")) is None
+    # an opener after the trigger is not this signing's
+    assert events.time_reference(doc.folded, sents[1].start, doc.text, sents[1].start + 3) is None
