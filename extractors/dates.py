@@ -328,7 +328,8 @@ def parse_printed_datetime(line: str) -> tuple[str, tuple[int, int]] | None:
 def news_day(doc) -> DateMention | None:
     """The day the article is news on, for judging a signing's date against it: the
     publication day when known, else the first day-and-month date of its first two
-    sentences (news opens with its day: "Ngày 5/7, tại Hà Nội, …"). Found once per article."""
+    sentences (news opens with its day: "Ngày 5/7, tại Hà Nội, …"), else the first the
+    article prints at all. Found once per article."""
     if "_news_day" not in doc.meta:
         day = None
         pub = (doc.published_at or "")[:10]
@@ -338,7 +339,8 @@ def news_day(doc) -> DateMention | None:
         except ValueError:
             sentences = doc.layer("sentences")
             lead_end = sentences[min(1, len(sentences) - 1)].end if sentences else min(len(doc.folded), 400)
-            day = next((m for m in article_dates(doc) if m.start < lead_end and m.day and m.month), None)
+            days = [m for m in article_dates(doc) if m.day and m.month]
+            day = next((m for m in days if m.start < lead_end), days[0] if days else None)
         doc.meta["_news_day"] = day
     return doc.meta["_news_day"]
 

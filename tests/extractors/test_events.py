@@ -151,8 +151,13 @@ def test_announced_or_wanted_signing_is_planned_whatever_the_model_says(text):
     ("Ngày 5/7, hai tỉnh tổ chức hội nghị. Tháng 9/2016, VEC và VINCI đã ký biên bản ghi nhớ.", "2017-07-05", "past"),
     ("Ngày 5/7, hai tỉnh tổ chức hội nghị. Ngày 2/3, Công ty A đã ký hợp đồng với Công ty B.", None, "past"),
     ("Hai tỉnh tổ chức hội nghị. Sáng nay, Công ty A đã ký hợp đồng với Công ty B.", None, "today"),
-    # no news day (no date in the first two sentences) to compare with: dated, not comparable
-    ("Hai tỉnh tổ chức hội nghị. Nhiều doanh nghiệp tham dự. Ngày 2/3, Công ty A đã ký hợp đồng với Công ty B.", None, "dated"),
+    # no date in the first two sentences: the article's first day is the news day
+    ("Hai tỉnh tổ chức hội nghị. Nhiều doanh nghiệp tham dự. Ngày 5/7, hội nghị bế mạc. "
+     "Cùng ngày 5/7, chính quyền Libya đã ký thỏa thuận với Italy.", None, "today"),
+    ("Hai tỉnh tổ chức hội nghị. Nhiều doanh nghiệp tham dự. Ngày 5/7, hội nghị bế mạc. "
+     "Ngày 2/3, Công ty A đã ký hợp đồng với Công ty B.", None, "past"),
+    # no day at all to compare with: dated, not comparable
+    ("Hai tỉnh tổ chức hội nghị. Tháng 3/2017, Công ty A đã ký hợp đồng với Công ty B.", None, "dated"),
     # the publication day is the news day; a day after it is later
     ("Hai tỉnh tổ chức hội nghị. Ngày 9/7, Công ty A sẽ ký hợp đồng với Công ty B.", "2017-07-05", "later"),
     ("Công ty A đã ký hợp đồng với Công ty B.", "2017-07-05", "none"),
