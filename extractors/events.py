@@ -174,6 +174,7 @@ def _listed_documents(doc: Document, sentences: list, first_trigger: int) -> lis
     lex = _lex()
     f = doc.folded
     out = []
+    pub_year = _pub_year(doc)
     for k, sent in enumerate(sentences):
         if sent.end <= first_trigger:
             continue
@@ -193,8 +194,8 @@ def _listed_documents(doc: Document, sentences: list, first_trigger: int) -> lis
             typ, span, prio = best
             lead = f[max(0, a - 3):a]
             info = {"tid": "trig.listed", "doc_type": typ, "doc_span": span, "listed": True, "cue": "signed",
-                    "sentence_index": k, "pub_year": _pub_year(doc), "years": year_mentions(doc), "clause": (a, b),
-                    "when": when_against_news(doc, (a, b), span, _pub_year(doc)),
+                    "sentence_index": k, "pub_year": pub_year, "years": year_mentions(doc), "clause": (a, b),
+                    "when": when_against_news(doc, (a, b), span, pub_year),
                     "lead_colon": ":" in lead or bool(_COLON_END.search(f, max(0, a - 400), a)),
                     "in_sentence_list": a > sent.start}
             mention = EventMention(span, (sent.start, sent.end), (a, b), typ, prio, span, "signed", False, False,
