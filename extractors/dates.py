@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -269,14 +270,20 @@ def extract_periods(folded: str, start: int = 0, end: int | None = None) -> list
     return out
 
 
+def published_day(published: str | None) -> dt.date | None:
+    """The day of an ISO publication date ("2017-07-05", "2017-07-05T08:30"); None when it is
+    absent or known only to the month or year."""
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
 def resolve(mention: DateMention, published: str | None) -> tuple[str | None, str]:
     """ISO value and year source of a date mention, anchored to the publication date."""
-    pub = None
-    if published:
-        try:
-            pub = dt.date.fromisoformat(published[:10])
-        except ValueError:
-            pub = None
+    pub = published_day(published)
     if mention.relative is not None:
         if pub is None:
             return None, "unknown"
@@ -331,12 +338,10 @@ def news_day(doc) -> DateMention | None:
     sentences (news opens with its day: "Ngày 5/7, tại Hà Nội, …"), else the first the
     article prints at all. Found once per article."""
     if "_news_day" not in doc.meta:
-        day = None
-        pub = (doc.published_at or "")[:10]
-        try:
-            d = dt.date.fromisoformat(pub)
-            day = DateMention(-1, -1, d.day, d.month, d.year, None, source="published_at")
-        except ValueError:
+        pub = published_day(doc.published_at)
+        if pub is not None:
+            day = DateMention(-1, -1, pub.day, pub.month, pub.year, None, source="published_at")
+        else:
             sentences = doc.layer("sentences")
             lead_end = sentences[min(1, len(sentences) - 1)].end if sentences else min(len(doc.folded), 400)
             days = [m for m in article_dates(doc) if m.day and m.month]
@@ -351,7 +356,10 @@ def when_against_news(doc, clause: tuple[int, int], trigger: tuple[int, int], pr
     last two: "sáng nay", "hôm qua"), "recent" (up to a month before), "past" (longer
     before, or an earlier year than the article's present), "later", "dated" (a date that
     cannot be compared) or "none" (no date in the clause)."""
-    near = [m for m in article_dates(doc) if clause[0] <= m.start < clause[1] and (m.day or m.month or m.relative is not None)]
+    dates = article_dates(doc)  # in text order
+    lo = bisect.bisect_left(dates, clause[0], key=lambda m: m.start)
+    near = [m for m in itertools.takewhile(lambda m: m.start < clause[1], itertools.islice(dates, lo, None))
+            if m.day or m.month or m.relative is not None]
     if not near:
         return "none"
     before = [m for m in near if m.end <= trigger[0]]

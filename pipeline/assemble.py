@@ -51,12 +51,7 @@ _QUOTED = regex.compile(r"[“\"]([^”\"\n]{4,200})[”\"]")
 
 def _pub_date(doc: Document) -> dt.date | None:
     """The publication day; None when unknown or known only to the month or year."""
-    if not doc.published_at:
-        return None
-    try:
-        return dt.date.fromisoformat(doc.published_at[:10])
-    except ValueError:
-        return None
+    return dates_x.published_day(doc.published_at)
 
 
 _PARTIAL_PUB = regex.compile(r"((?:19|20)\d{2})(?:-(0[1-9]|1[0-2]))?")
