@@ -281,6 +281,12 @@ def published_day(published: str | None) -> dt.date | None:
         return None
 
 
+def _year_before(month: int, ref_month: int) -> bool:
+    """Whether a day and month without a year, told in a text of month `ref_month`, falls in
+    the year before: an event told in January about "28/12" happened the year before."""
+    return month - ref_month > 6
+
+
 def resolve(mention: DateMention, published: str | None) -> tuple[str | None, str]:
     """ISO value and year source of a date mention, anchored to the publication date."""
     pub = published_day(published)
@@ -297,10 +303,7 @@ def resolve(mention: DateMention, published: str | None) -> tuple[str | None, st
     if mention.day is None:
         return None, "unknown"
     if pub is not None:
-        year = pub.year
-        # an event told in January about "28/12" happened the year before
-        if mention.month - pub.month > 6:
-            year -= 1
+        year = pub.year - _year_before(mention.month, pub.month)
         if _valid(mention.day, mention.month, year):
             return f"{year:04d}-{mention.month:02d}-{mention.day:02d}", "published_at"
     return f"--{mention.month:02d}-{mention.day:02d}", "unknown"
@@ -375,13 +378,12 @@ def when_against_news(doc, clause: tuple[int, int], trigger: tuple[int, int], pr
         if m.year and news.year and m.year != news.year:
             return "past" if m.year < news.year else "later"
         return "today" if m.month == news.month else ("past" if m.month < news.month else "later")
-    year = news.year or 2000
+    year = news.year or 2000  # a news day without a year: compare within one year
+    m_year = m.year if m.year and news.year else year - _year_before(m.month, news.month)
     try:
-        delta = (dt.date(year, news.month, news.day) - dt.date(m.year or year, m.month, m.day)).days
+        delta = (dt.date(year, news.month, news.day) - dt.date(m_year, m.month, m.day)).days
     except ValueError:
         return "dated"
-    if not m.year and delta < -300:  # "28/12" in an article of 3 January: last year
-        delta += 365
     if -2 <= delta <= 2:
         return "today"
     if delta < 0:

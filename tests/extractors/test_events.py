@@ -161,6 +161,11 @@ def test_announced_or_wanted_signing_is_planned_whatever_the_model_says(text):
     # the publication day is the news day; a day after it is later
     ("Hai tỉnh tổ chức hội nghị. Ngày 9/7, Công ty A sẽ ký hợp đồng với Công ty B.", "2017-07-05", "later"),
     ("Công ty A đã ký hợp đồng với Công ty B.", "2017-07-05", "none"),
+    # a lead day without a year against a mention with one: compared within the year
+    ("Ngày 5/7, hai tỉnh tổ chức hội nghị. Ngày 20/6/2017, Công ty A đã ký hợp đồng với Công ty B.", None, "recent"),
+    # a day-month more than six months after the news month falls in the year before (as resolve)
+    ("Hai tỉnh tổ chức hội nghị. Ngày 28/12, Công ty A đã ký hợp đồng với Công ty B.", "2018-01-03", "recent"),
+    ("Hai tỉnh tổ chức hội nghị. Ngày 1/9, Công ty A đã ký hợp đồng với Công ty B.", "2018-02-01", "past"),
 ])
 def test_a_mention_knows_its_date_against_the_news_day(text, published, when):
     from extractors.event_features import mention_features
