@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import regex
 
-from extractors.event_features import bucket
+from extractors.features import bucket
 from pipeline.document import Document, Span
 from pipeline.textnorm import fold
 

@@ -12,9 +12,8 @@ import regex
 
 from extractors import dates as dates_x
 from extractors.dates import DateMention
-from extractors.event_features import add_words
-
-_WORD = regex.compile(r"\p{L}+|\d+")
+from extractors.features import WORD as _WORD
+from extractors.features import add_words
 
 
 def _rel(k: int) -> str:

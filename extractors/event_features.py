@@ -14,10 +14,11 @@ from functools import lru_cache
 import regex
 
 from extractors import gazetteers
+from extractors.features import WORD as _WORD
+from extractors.features import add_words, bucket
 from extractors.lexicons import load
 from pipeline.textnorm import fold, whole_word
 
-_WORD = regex.compile(r"\p{L}+|\d+")
 _CAP = regex.compile(r"(?<![\p{L}\d])(?:\p{Lu}[\p{L}\d&.-]*|[A-Z0-9]{2,})")
 _MONEY = regex.compile(r"(?<!\p{L})(?:tỷ|triệu|nghìn)\s+(?:usd|đồng|euro|bảng|yên|nhân dân tệ)|\$\s*\d")
 _AND = regex.compile(r"(?<!\p{L})(?:và|cùng|với)(?!\p{L})")
@@ -47,21 +48,6 @@ def _name_cues() -> dict[str, regex.Pattern[str]]:
 
 def _capitalised_hits(pat: regex.Pattern[str], text: str, folded: str, lo: int, hi: int) -> list[int]:
     return [m.start() for m in pat.finditer(folded, lo, hi) if text[m.start()].isupper()]
-
-
-def bucket(n: int, cuts=(0, 1, 2, 4)) -> str:
-    """The first cut `n` does not exceed, as a feature value (">4" past the last)."""
-    for c in cuts:
-        if n <= c:
-            return str(c)
-    return f">{cuts[-1]}"
-
-
-def add_words(f: dict[str, float], folded: str, s: int, e: int, prefix: str, weight: float) -> None:
-    """Each word (letters or digits) of `folded[s:e]` once, as a feature `prefix + word` at
-    `weight`: what a stretch of text is about, for the candidate it surrounds."""
-    for w in set(_WORD.findall(folded, s, e)):
-        f[prefix + w] = weight
 
 
 def mention_features(text: str, folded: str, sent: tuple[int, int], trig: tuple[int, int],

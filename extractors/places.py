@@ -5,7 +5,7 @@ from functools import lru_cache
 
 import regex
 
-from extractors.event_features import add_words
+from extractors.features import add_words
 from extractors.lexicons import load
 from extractors.parties import is_place_name
 from pipeline.document import Document, Span

@@ -18,7 +18,7 @@ from extractors import events as events_x
 from extractors import places as places_x
 from extractors import relations as relations_x
 from extractors.date_features import date_features, no_date_features
-from extractors.event_features import bucket
+from extractors.features import bucket
 from extractors.parties import Org
 from extractors.people import Person, title_word
 from pipeline import models

@@ -18,6 +18,7 @@ import regex
 
 from extractors import events as events_x
 from extractors import places as places_x
+from extractors.features import WORD as _WORD
 from extractors.lexicons import load
 from extractors.parties import Org, is_vietnamese_name
 from extractors.people import Person, title_word
@@ -48,7 +49,6 @@ def _orgs_in(doc: Document, lo: int, hi: int) -> list[Span]:
 _PURPOSE = regex.compile(r"(?<!\p{L})(nhằm|để|của|về|cho|theo|trong|thuộc|sẽ|giúp)(?!\p{L})")
 _LINKS = regex.compile(r"(?<!\p{L})(với|giữa|cùng)(?!\p{L})")
 _PARTNER = regex.compile(r"(?<!\p{L})với\s+(?:\p{L}+\s+){0,2}$")
-_WORD = regex.compile(r"\p{L}+|\d+")
 _PLACE_PREP = regex.compile(r"(tại|ở|đến|tới|sang)\s+$")
 _WITH_BETWEEN = regex.compile(r"(với|giữa)\s")
 _BETWEEN = regex.compile(r"(?<!\p{L})giữa(?!\p{L})")
