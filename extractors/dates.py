@@ -309,30 +309,56 @@ def resolve(mention: DateMention, published: str | None) -> tuple[str | None, st
     return f"--{mention.month:02d}-{mention.day:02d}", "unknown"
 
 
+_WEEKDAY = r"(?:thứ\s+\p{L}+|chủ\s+nhật|t[2-7]|cn)"
+_DMY = r"(?P<d{k}>\d{{1,2}})(?P<s{k}>[/.-])(?P<m{k}>\d{{1,2}})(?P=s{k})(?P<y{k}>\d{{4}})"
+_CLOCK = r"(?P<h{k}>\d{{1,2}})[:h](?P<mi{k}>\d{{2}})(?::\d{{2}})?"
 _PRINTED = regex.compile(
-    r"(?:(?P<h1>\d{1,2})[:h](?P<mi1>\d{2})\s*(?:,\s*)?(?:(?:thứ\s+\p{L}+|chủ nhật)\s*,?\s*)?(?:ngày\s+)?"
-    r"(?P<d1>\d{1,2})[/-](?P<m1>\d{1,2})[/-](?P<y1>\d{4}))"
-    r"|(?:(?:(?:thứ\s+\p{L}+|chủ nhật)\s*,?\s*)?(?:ngày\s+)?(?P<d2>\d{1,2})[/-](?P<m2>\d{1,2})[/-](?P<y2>\d{4})"
-    r"\s*(?:,|-|lúc)?\s*(?P<h2>\d{1,2})[:h](?P<mi2>\d{2})(?:\s*\(?GMT\s*\+\s*7\)?)?)",
+    # "13:44 25/03/2023", "08:30 | 05/06/2023", "6:20, Thứ Sáu, 14-7-2023"
+    rf"(?:{_CLOCK.format(k=1)}\s*(?:[,|]\s*)?(?:{_WEEKDAY}\s*,?\s*)?(?:ngày\s+)?{_DMY.format(k=1)})"
+    # "Thứ Hai, 05/06/2023 - 08:30", "05.06.2023 | 08:30", "5/6/2023, 08:30 (GMT+7)"
+    rf"|(?:(?:{_WEEKDAY}\s*,?\s*)?(?:ngày\s+)?{_DMY.format(k=2)}\s*(?:,|-|\||lúc)?\s*{_CLOCK.format(k=2)}"
+    r"(?:\s*\(?GMT\s*\+\s*7\)?)?)"
+    # "2023-06-05 08:30:00", "2023-06-05T08:30"
+    r"|(?:(?<!\d)(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})[T ]\s*(?P<h3>\d{1,2}):(?P<mi3>\d{2})(?::\d{2})?)",
     regex.IGNORECASE,
 )
+# a date alone, as a dateline prints it: after a weekday or a publishing label ("Thứ Hai,
+# 05/06/2023", "Ngày đăng: 05/06/2023", "Cập nhật 05-06-2023")
+_PRINTED_DAY = regex.compile(
+    rf"(?:{_WEEKDAY}|cập nhật|ngày đăng|đăng ngày|đăng lúc|xuất bản|ngày xuất bản)\s*[,:|-]?\s*(?:ngày\s+)?"
+    + _DMY.format(k=1) + r"(?!\d)",
+    regex.IGNORECASE,
+)
+_REST_WORD = regex.compile(r"(?i)(?<!\p{L})(?!(?:am|pm|gmt)(?!\p{L}))\p{L}+")
 
 
-def parse_printed_datetime(line: str) -> tuple[str, tuple[int, int]] | None:
-    """A printed publication time ("13:44 25/03/2023", "6:20, Thứ Sáu, 14-7-2023") → ISO minute."""
+def parse_printed_datetime(line: str, day_alone: bool = False) -> tuple[str, tuple[int, int]] | None:
+    """A printed publication time ("13:44 25/03/2023", "6:20, Thứ Sáu, 14-7-2023", "Thứ Hai,
+    05/06/2023 | 08:30", "2023-06-05 08:30:00") → ISO minute; with `day_alone`, a dateline
+    that prints only its day after a weekday or a publishing label ("Thứ Hai, 05/06/2023",
+    "Ngày đăng: 05/06/2023") → ISO day. None for a sentence that happens to hold a date."""
     m = _PRINTED.search(line)
-    if not m:
+    if m:
+        g = m.groupdict()
+        sfx = next(k for k in "123" if g["d" + k])
+        d, mo, y = int(g["d" + sfx]), int(g["m" + sfx]), int(g["y" + sfx])
+        h, mi = int(g["h" + sfx]), int(g["mi" + sfx])
+        if not _valid(d, mo, y) or h > 23 or mi > 59:
+            return None
+        value = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}"
+        most = 5
+    elif day_alone and (m := _PRINTED_DAY.search(line)):
+        d, mo, y = int(m.group("d1")), int(m.group("m1")), int(m.group("y1"))
+        if not _valid(d, mo, y):
+            return None
+        value = f"{y:04d}-{mo:02d}-{d:02d}"
+        most = 2
+    else:
         return None
-    g = m.groupdict()
-    sfx = "1" if g["d1"] else "2"
-    d, mo, y = int(g["d" + sfx]), int(g["m" + sfx]), int(g["y" + sfx])
-    h, mi = int(g["h" + sfx]), int(g["mi" + sfx])
-    if not _valid(d, mo, y) or h > 23 or mi > 59:
-        return None
-    rest = (line[: m.start()] + line[m.end():]).strip(" ,-|")
-    if len(rest.split()) > 5:
+    rest = line[: m.start()] + " " + line[m.end():]
+    if len(_REST_WORD.findall(rest)) > most:
         return None  # a sentence that happens to contain a time, not a dateline
-    return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}", (m.start(), m.end())
+    return value, (m.start(), m.end())
 
 
 def news_day(doc) -> DateMention | None:

@@ -554,7 +554,9 @@ def clean_text(raw: str, find_title: bool = True, known_title: str | None = None
     if title_ln is not None:
         zone = [ln for ln in zone if ln.i > title_end] + [ln for ln in zone if ln.i < title_ln.i]
     for ln in zone:
-        parsed = parse_printed_datetime(ln.plain)
+        # below the headline a dateline may print its day alone ("Thứ Hai, 05/06/2023"); above
+        # it such a line is as often the site's today as the article's day
+        parsed = parse_printed_datetime(ln.plain, day_alone=title_ln is not None and ln.i > title_end)
         if parsed is not None:
             published, (s, _e) = parsed
             lead = ln.plain[:s].strip(" ,-|\\")

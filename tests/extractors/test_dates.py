@@ -1,3 +1,5 @@
+import pytest
+
 from extractors.dates import extract_dates, extract_periods, parse_printed_datetime, resolve
 from pipeline.textnorm import fold
 
@@ -63,6 +65,37 @@ def test_printed_publication_time():
     assert parse_printed_datetime("Sơn Dương 13:44 25/03/2023")[0] == "2023-03-25T13:44"
     assert parse_printed_datetime("6:20, Thứ Sáu, 14-7-2023")[0] == "2023-07-14T06:20"
     assert parse_printed_datetime("Ngày 13/7, tại TP. Đông Hà, Cụm thi đua số 6 khu vực Bắc Trung bộ") is None
+
+
+@pytest.mark.parametrize("line,value", [
+    ("08:30 | 05/06/2023", "2023-06-05T08:30"),
+    ("Thứ Hai, 5/6/2023 | 08:30", "2023-06-05T08:30"),
+    ("05.06.2023 08:30", "2023-06-05T08:30"),
+    ("2023-06-05 08:30:00", "2023-06-05T08:30"),
+    ("T2, 05/06/2023 08:30", "2023-06-05T08:30"),
+    ("Thứ hai, ngày 05/06/2023 08:30 AM (GMT+7)", "2023-06-05T08:30"),
+    # a section label after the time is not a sentence: "|", "AM" and the date are not its words
+    ("07-03-2026 - 00:01 AM | Thị trường chứng khoán", "2026-03-07T00:01"),
+    ("05/06-2023 08:30", None),  # mixed separators: not a printed date
+    ("Thứ Hai, 05/06/2023", None),  # a day alone only where asked for
+    ("Lúc 08:30 ngày 05/06/2023, lãnh đạo hai tỉnh đã ký kết biên bản hợp tác phát triển du lịch", None),
+])
+def test_printed_publication_time_formats(line, value):
+    got = parse_printed_datetime(line)
+    assert (got[0] if got else None) == value
+
+
+@pytest.mark.parametrize("line,value", [
+    ("Thứ Hai, 05/06/2023", "2023-06-05"),
+    ("Ngày đăng: 05/06/2023", "2023-06-05"),
+    ("Cập nhật 5-6-2023", "2023-06-05"),
+    ("Thứ Hai, 05/06/2023 - 08:30", "2023-06-05T08:30"),  # a time still wins
+    ("Ngày 05/06/2023, hai bên đã ký kết hợp tác.", None),  # a sentence's date is no dateline
+    ("Thứ Hai, 05/06/2023, lãnh đạo hai tỉnh đã ký kết biên bản hợp tác", None),
+])
+def test_a_dateline_may_print_its_day_alone(line, value):
+    got = parse_printed_datetime(line, day_alone=True)
+    assert (got[0] if got else None) == value
 
 
 def test_year_printed_elsewhere_for_the_same_day():

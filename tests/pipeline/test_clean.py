@@ -362,3 +362,24 @@ def test_a_glued_video_headline_is_cut_up_to_the_next_sentence():
     # a sentence that only starts with the word is the body's
     plain = clean_text(head + "Clip ghi lại cảnh lũ quét tại Sơn La được chia sẻ nhiều trên mạng xã hội trong ngày hôm qua. " * 3)
     assert plain.text.count("Clip ghi lại") == 3
+
+
+# ---- datelines ------------------------------------------------------------------------------
+DATED = """Trang chủ | Thời sự | Kinh doanh | Thế giới
+{above}
+Hai tỉnh ký kết hợp tác phát triển du lịch giai đoạn mới
+{below}
+Sáng 5/6, UBND tỉnh Quảng Nam và tỉnh Hà Tĩnh đã ký kết biên bản hợp tác phát triển du lịch giai đoạn 2023 - 2025 tại Hội An. Theo đó, hai bên sẽ phối hợp quảng bá du lịch.
+Hai bên cũng thống nhất trao đổi kinh nghiệm quản lý điểm đến và xây dựng sản phẩm du lịch chung trong những năm tới.
+"""
+
+
+def test_a_dateline_below_the_headline_gives_the_day_and_the_site_date_above_it_does_not():
+    """A day printed alone below the headline ("Thứ Hai, 05/06/2023") is the article's; the
+    same line above it is as often the site's today (not taken). Both leave the text."""
+    below = clean_text(DATED.format(above="", below="Thứ Hai, 05/06/2023"))
+    assert below.published_at == "2023-06-05" and "05/06/2023" not in below.text
+    above = clean_text(DATED.format(above="Thứ Năm, 04/12/2026", below=""))
+    assert above.published_at is None and "04/12/2026" not in above.text
+    both = clean_text(DATED.format(above="Thứ Năm, 04/12/2026", below="Thứ Hai, 05/06/2023 | 08:30"))
+    assert both.published_at == "2023-06-05T08:30"
