@@ -309,24 +309,27 @@ def resolve(mention: DateMention, published: str | None) -> tuple[str | None, st
     return f"--{mention.month:02d}-{mention.day:02d}", "unknown"
 
 
-_WEEKDAY = r"(?:thứ\s+\p{L}+|chủ\s+nhật|t[2-7]|cn)"
-_DMY = r"(?P<d{k}>\d{{1,2}})(?P<s{k}>[/.-])(?P<m{k}>\d{{1,2}})(?P=s{k})(?P<y{k}>\d{{4}})"
-_CLOCK = r"(?P<h{k}>\d{{1,2}})[:h](?P<mi{k}>\d{{2}})(?::\d{{2}})?"
+# weekdays as datelines print them: "Thứ Hai", "thứ 2", "Chủ nhật", "T2", "CN"
+_WEEKDAY = (r"(?:(?<!\p{L})(?:thứ\s++(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s++nhật)(?![\p{L}\d])"
+            r"|(?<![\p{L}\d])(?:t[2-7]|cn)(?![\p{L}\d]))")
+# separators are possessive: a run of spaces is read once, never re-split (linear on any line)
+_DMY = r"(?<!\d)(?P<d{k}>\d{{1,2}})(?P<s{k}>[/.-])(?P<m{k}>\d{{1,2}})(?P=s{k})(?P<y{k}>\d{{4}})(?!\d)"
+_CLOCK = r"(?<!\d)(?P<h{k}>\d{{1,2}})[:h](?P<mi{k}>\d{{2}})(?::\d{{2}})?(?!\d)(?:\s*+(?P<ap{k}>[ap]m)(?!\p{{L}}))?"
 _PRINTED = regex.compile(
     # "13:44 25/03/2023", "08:30 | 05/06/2023", "6:20, Thứ Sáu, 14-7-2023"
-    rf"(?:{_CLOCK.format(k=1)}\s*(?:[,|]\s*)?(?:{_WEEKDAY}\s*,?\s*)?(?:ngày\s+)?{_DMY.format(k=1)})"
+    rf"(?:{_CLOCK.format(k=1)}[\s,|-]*+(?:{_WEEKDAY}[\s,]*+)?(?:ngày\s++)?{_DMY.format(k=1)})"
     # "Thứ Hai, 05/06/2023 - 08:30", "05.06.2023 | 08:30", "5/6/2023, 08:30 (GMT+7)"
-    rf"|(?:(?:{_WEEKDAY}\s*,?\s*)?(?:ngày\s+)?{_DMY.format(k=2)}\s*(?:,|-|\||lúc)?\s*{_CLOCK.format(k=2)}"
-    r"(?:\s*\(?GMT\s*\+\s*7\)?)?)"
+    rf"|(?:(?:{_WEEKDAY}[\s,]*+)?(?:ngày\s++)?{_DMY.format(k=2)}[\s,|-]*+(?:lúc\s*+)?{_CLOCK.format(k=2)}"
+    r"(?:\s*+\(?GMT\s*+\+\s*+7\)?)?)"
     # "2023-06-05 08:30:00", "2023-06-05T08:30"
-    r"|(?:(?<!\d)(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})[T ]\s*(?P<h3>\d{1,2}):(?P<mi3>\d{2})(?::\d{2})?)",
+    r"|(?:(?<!\d)(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})(?:T|\s++)(?P<h3>\d{1,2}):(?P<mi3>\d{2})(?::\d{2})?(?!\d))",
     regex.IGNORECASE,
 )
-# a date alone, as a dateline prints it: after a weekday or a publishing label ("Thứ Hai,
-# 05/06/2023", "Ngày đăng: 05/06/2023", "Cập nhật 05-06-2023")
+# a date alone, as a dateline prints it: opening the line with a weekday or a publishing label
+# ("Thứ Hai, 05/06/2023", "Ngày đăng: 05/06/2023", "Cập nhật 05-06-2023")
 _PRINTED_DAY = regex.compile(
-    rf"(?:{_WEEKDAY}|cập nhật|ngày đăng|đăng ngày|đăng lúc|xuất bản|ngày xuất bản)\s*[,:|-]?\s*(?:ngày\s+)?"
-    + _DMY.format(k=1) + r"(?!\d)",
+    rf"^[\W_]*+(?:{_WEEKDAY}|cập nhật|ngày đăng|đăng ngày|đăng lúc|xuất bản|ngày xuất bản)[\s,:|-]*+(?:ngày\s++)?"
+    + _DMY.format(k=1),
     regex.IGNORECASE,
 )
 _REST_WORD = regex.compile(r"(?i)(?<!\p{L})(?!(?:am|pm|gmt)(?!\p{L}))\p{L}+")
@@ -343,11 +346,14 @@ def parse_printed_datetime(line: str, day_alone: bool = False) -> tuple[str, tup
         sfx = next(k for k in "123" if g["d" + k])
         d, mo, y = int(g["d" + sfx]), int(g["m" + sfx]), int(g["y" + sfx])
         h, mi = int(g["h" + sfx]), int(g["mi" + sfx])
+        half = (g.get("ap" + sfx) or "").lower()
+        if half and 1 <= h <= 12:  # "08:30 PM" is 20:30, "12:15 AM" is 00:15; "00:01 AM", "13:30 PM": a 24-hour clock
+            h = h % 12 + (12 if half == "pm" else 0)
         if not _valid(d, mo, y) or h > 23 or mi > 59:
             return None
         value = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}"
         most = 5
-    elif day_alone and (m := _PRINTED_DAY.search(line)):
+    elif day_alone and (m := _PRINTED_DAY.match(line)):
         d, mo, y = int(m.group("d1")), int(m.group("m1")), int(m.group("y1"))
         if not _valid(d, mo, y):
             return None

@@ -15,7 +15,11 @@ MODULES = ["pipeline.clean", "pipeline.lines", "pipeline.textnorm", "pipeline.se
 LOADERS = ("_rules", "_lex", "_patterns", "_first_pass")
 NASTY = ["a" * 50_000, "A" * 50_000, "Ấ " * 25_000, " " * 50_000, "1/" * 25_000, "ký " * 15_000, "(" * 50_000,
          "Sở " * 15_000, "- " * 25_000, "." * 50_000, "tại " + "A " * 20_000, "“" * 50_000, "đ" * 50_000,
-         "\n" * 50_000, "ngày " * 10_000, ", " * 25_000, "Theo đó, " * 6_000]
+         "\n" * 50_000, "ngày " * 10_000, ", " * 25_000, "Theo đó, " * 6_000,
+         # a dateline's start, then a run of spaces that ends in no date: adjacent space runs
+         # ("\\s*,?\\s*") re-split it quadratically
+         "Thứ hai" + " " * 20_000 + "x", "05/06/2023" + " " * 20_000 + "x", "08:30" + " " * 20_000 + "x",
+         "Cập nhật" + " " * 20_000 + "x"]
 
 
 def _patterns():

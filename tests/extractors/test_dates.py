@@ -77,6 +77,12 @@ def test_printed_publication_time():
     # a section label after the time is not a sentence: "|", "AM" and the date are not its words
     ("07-03-2026 - 00:01 AM | Thị trường chứng khoán", "2026-03-07T00:01"),
     ("05/06-2023 08:30", None),  # mixed separators: not a printed date
+    ("105/06/2023 08:30", None),  # no day of 105
+    ("08:30 - 05/06/2023", "2023-06-05T08:30"),
+    ("Thứ Hai, 05/06/2023 08:30 PM", "2023-06-05T20:30"),  # a 12-hour clock
+    ("12:15 AM 05/06/2023", "2023-06-05T00:15"),
+    ("07-03-2026 - 00:01 AM", "2026-03-07T00:01"),  # a 24-hour clock with a stray AM
+    ("CN, 04/06/2023 20:15", "2023-06-04T20:15"),
     ("Thứ Hai, 05/06/2023", None),  # a day alone only where asked for
     ("Lúc 08:30 ngày 05/06/2023, lãnh đạo hai tỉnh đã ký kết biên bản hợp tác phát triển du lịch", None),
 ])
@@ -92,6 +98,13 @@ def test_printed_publication_time_formats(line, value):
     ("Thứ Hai, 05/06/2023 - 08:30", "2023-06-05T08:30"),  # a time still wins
     ("Ngày 05/06/2023, hai bên đã ký kết hợp tác.", None),  # a sentence's date is no dateline
     ("Thứ Hai, 05/06/2023, lãnh đạo hai tỉnh đã ký kết biên bản hợp tác", None),
+    ("Thứ 2, 05/06/2023", "2023-06-05"),
+    ("* Thứ Hai, 05/06/2023", "2023-06-05"),
+    # an ordinal or a title is no weekday, a weekday's abbreviation inside a word is none
+    ("Kỳ họp thứ năm ngày 05/06/2023", None),
+    ("Gặp Thứ trưởng ngày 05/06/2023", None),
+    ("Mẫu CT2, 05/06/2023", None),
+    ("PCN 05/06/2023", None),
 ])
 def test_a_dateline_may_print_its_day_alone(line, value):
     got = parse_printed_datetime(line, day_alone=True)
