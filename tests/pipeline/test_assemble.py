@@ -160,6 +160,13 @@ def test_status_weighs_every_mention_of_the_signing():
     assert _status(doc, two, None) == "referenced"
     planned = Group(mentions=[mention(11, "planned", lead, future=True), mention(44, "referenced", retold)])
     assert _status(doc, planned, None) == "planned"
+    # the lead counts twice: a firm lead outweighs two retellings told against later events
+    # ("Trước đó, ông Tillerson đã ký …", "thỏa thuận mà Mỹ ký với Qatar"), a hesitant one does not
+    firm = {"signed": 0.89, "planned": 0.01, "referenced": 0.10}
+    later = [mention(30, "referenced", {"signed": 0.11, "planned": 0.03, "referenced": 0.86}),
+             mention(44, "referenced", {"signed": 0.15, "planned": 0.15, "referenced": 0.70})]
+    assert _status(doc, Group(mentions=[mention(11, "signed", firm), *later]), None) == "signed"
+    assert _status(doc, Group(mentions=[mention(11, "signed", lead), *later]), None) == "referenced"
 
 
 def test_the_members_of_a_list_of_parties_share_their_role():
