@@ -303,10 +303,10 @@ def _status(doc: Document, g: Group, date: DateValue | None) -> str:
     first: events_x.EventMention = g.mentions[0].value
     status = first.cue
     info = first.extras.get("info", {})
-    scored = [ev.value.extras["probs"] for ev in g.mentions if "probs" in ev.value.extras]
+    scored = [(FIRST_MENTION_WEIGHT if k == 0 else 1.0, ev.value.extras["probs"])
+              for k, ev in enumerate(g.mentions) if "probs" in ev.value.extras]
     if len(scored) > 1 and not (info.get("historical") or info.get("future")):
-        status = events_x.pick_status({c: sum(p.get(c, 0.0) * (FIRST_MENTION_WEIGHT if k == 0 else 1.0)
-                                              for k, p in enumerate(scored)) for c in events_x.STATUSES})
+        status = events_x.pick_status({c: sum(w * p.get(c, 0.0) for w, p in scored) for c in events_x.STATUSES})
     pub = _pub_date(doc)
     now = _article_year(doc)
     if status == "signed" and pub and date and len(date.value) == 10 and date.value[:4].isdigit():
