@@ -309,29 +309,41 @@ def resolve(mention: DateMention, published: str | None) -> tuple[str | None, st
     return f"--{mention.month:02d}-{mention.day:02d}", "unknown"
 
 
-# weekdays as datelines print them: "Thứ Hai", "thứ 2", "Chủ nhật", "T2", "CN"
-_WEEKDAY = (r"(?:(?<!\p{L})(?:thứ\s++(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s++nhật)(?![\p{L}\d])"
-            r"|(?<![\p{L}\d])(?:t[2-7]|cn)(?![\p{L}\d]))")
 # separators are possessive: a run of spaces is read once, never re-split (linear on any line)
 _DMY = r"(?<!\d)(?P<d{k}>\d{{1,2}})(?P<s{k}>[/.-])(?P<m{k}>\d{{1,2}})(?P=s{k})(?P<y{k}>\d{{4}})(?!\d)"
 _CLOCK = r"(?<!\d)(?P<h{k}>\d{{1,2}})[:h](?P<mi{k}>\d{{2}})(?::\d{{2}})?(?!\d)(?:\s*+(?P<ap{k}>[ap]m)(?!\p{{L}}))?"
-_PRINTED = regex.compile(
-    # "13:44 25/03/2023", "08:30 | 05/06/2023", "6:20, Thứ Sáu, 14-7-2023"
-    rf"(?:{_CLOCK.format(k=1)}[\s,|-]*+(?:{_WEEKDAY}[\s,]*+)?(?:ngày\s++)?{_DMY.format(k=1)})"
-    # "Thứ Hai, 05/06/2023 - 08:30", "05.06.2023 | 08:30", "5/6/2023, 08:30 (GMT+7)"
-    rf"|(?:(?:{_WEEKDAY}[\s,]*+)?(?:ngày\s++)?{_DMY.format(k=2)}[\s,|-]*+(?:lúc\s*+)?{_CLOCK.format(k=2)}"
-    r"(?:\s*+\(?GMT\s*+\+\s*+7\)?)?)"
-    # "2023-06-05 08:30:00", "2023-06-05T08:30"
-    r"|(?:(?<!\d)(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})(?:T|\s++)(?P<h3>\d{1,2}):(?P<mi3>\d{2})(?::\d{2})?(?!\d))",
-    regex.IGNORECASE,
-)
-# a date alone, as a dateline prints it: opening the line with a weekday or a publishing label
-# ("Thứ Hai, 05/06/2023", "Ngày đăng: 05/06/2023", "Cập nhật 05-06-2023")
-_PRINTED_DAY = regex.compile(
-    rf"^[\W_]*+(?:{_WEEKDAY}|cập nhật|ngày đăng|đăng ngày|đăng lúc|xuất bản|ngày xuất bản)[\s,:|-]*+(?:ngày\s++)?"
-    + _DMY.format(k=1),
-    regex.IGNORECASE,
-)
+
+
+def _words_alt(words) -> str:
+    """Lexicon words as one whole-word alternation, their spaces any run of spaces."""
+    alts = sorted({regex.escape(w).replace("\\ ", " ").replace(" ", "\\s++") for w in words}, key=len, reverse=True)
+    return r"(?<![\p{L}\d])(?:" + "|".join(alts) + r")(?![\p{L}\d])"
+
+
+@lru_cache(maxsize=1)
+def _printed_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """A printed publication time, and a day printed alone at a line's start after a weekday or
+    a publishing label; the weekdays and labels are the lexicon's."""
+    lex = load("dates")
+    weekday = _words_alt(lex["weekdays"] + lex["dateline_weekdays"])
+    printed = regex.compile(
+        # "13:44 25/03/2023", "08:30 | 05/06/2023", "6:20, Thứ Sáu, 14-7-2023"
+        rf"(?:{_CLOCK.format(k=1)}[\s,|-]*+(?:{weekday}[\s,]*+)?(?:ngày\s++)?{_DMY.format(k=1)})"
+        # "Thứ Hai, 05/06/2023 - 08:30", "05.06.2023 | 08:30", "5/6/2023, 08:30 (GMT+7)"
+        rf"|(?:(?:{weekday}[\s,]*+)?(?:ngày\s++)?{_DMY.format(k=2)}[\s,|-]*+(?:lúc\s*+)?{_CLOCK.format(k=2)}"
+        r"(?:\s*+\(?GMT\s*+\+\s*+7\)?)?)"
+        # "2023-06-05 08:30:00", "2023-06-05T08:30"
+        r"|(?:(?<!\d)(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})(?:T|\s++)(?P<h3>\d{1,2}):(?P<mi3>\d{2})(?::\d{2})?(?!\d))",
+        regex.IGNORECASE,
+    )
+    # "Thứ Hai, 05/06/2023", "Ngày đăng: 05/06/2023", "Cập nhật 05-06-2023"
+    day = regex.compile(
+        rf"^[\W_]*+(?:{weekday}|{_words_alt(lex['dateline_labels'])})[\s,:|-]*+(?:ngày\s++)?" + _DMY.format(k=1),
+        regex.IGNORECASE,
+    )
+    return printed, day
+
+
 _REST_WORD = regex.compile(r"(?i)(?<!\p{L})(?!(?:am|pm|gmt)(?!\p{L}))\p{L}+")
 
 
@@ -340,7 +352,8 @@ def parse_printed_datetime(line: str, day_alone: bool = False) -> tuple[str, tup
     05/06/2023 | 08:30", "2023-06-05 08:30:00") → ISO minute; with `day_alone`, a dateline
     that prints only its day after a weekday or a publishing label ("Thứ Hai, 05/06/2023",
     "Ngày đăng: 05/06/2023") → ISO day. None for a sentence that happens to hold a date."""
-    m = _PRINTED.search(line)
+    printed, printed_day = _printed_patterns()
+    m = printed.search(line)
     if m:
         g = m.groupdict()
         sfx = next(k for k in "123" if g["d" + k])
@@ -353,7 +366,7 @@ def parse_printed_datetime(line: str, day_alone: bool = False) -> tuple[str, tup
             return None
         value = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}"
         most = 5
-    elif day_alone and (m := _PRINTED_DAY.match(line)):
+    elif day_alone and (m := printed_day.match(line)):
         d, mo, y = int(m.group("d1")), int(m.group("m1")), int(m.group("y1"))
         if not _valid(d, mo, y):
             return None

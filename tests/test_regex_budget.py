@@ -12,7 +12,7 @@ import regex
 MODULES = ["pipeline.clean", "pipeline.lines", "pipeline.textnorm", "pipeline.segment", "pipeline.encodings", "pipeline.html",
            "pipeline.assemble", "extractors.events", "extractors.parties", "extractors.people", "extractors.dates",
            "extractors.places", "extractors.clauses", "extractors.relations"]
-LOADERS = ("_rules", "_lex", "_patterns", "_first_pass")
+LOADERS = ("_rules", "_lex", "_patterns", "_first_pass", "_printed_patterns")
 NASTY = ["a" * 50_000, "A" * 50_000, "Ấ " * 25_000, " " * 50_000, "1/" * 25_000, "ký " * 15_000, "(" * 50_000,
          "Sở " * 15_000, "- " * 25_000, "." * 50_000, "tại " + "A " * 20_000, "“" * 50_000, "đ" * 50_000,
          "\n" * 50_000, "ngày " * 10_000, ", " * 25_000, "Theo đó, " * 6_000,
